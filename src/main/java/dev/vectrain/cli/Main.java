@@ -62,6 +62,7 @@ public final class Main implements Runnable {
         main.out = out;
         main.err = err;
         CommandLine cl = new CommandLine(main);
+        cl.setOverwrittenOptionsAllowed(true);   // a later option wins, so wrappers can pass defaults first
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setParameterExceptionHandler((ex, a) -> {

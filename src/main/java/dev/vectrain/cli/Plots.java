@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.AnnotationLine;
-import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -59,10 +58,13 @@ final class Plots {
             c.getStyler().setAnnotationLineColor(new Color(44, 160, 44));
             c.getStyler().setAnnotationLineStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
                     10f, new float[] {6f, 4f}, 0f));
-            double top = max(train, val);
-            c.addAnnotation(new AnnotationText((stoppedEarly ? "early stop: best " : "best ") + "epoch " + bestEpoch,
-                    bestEpoch, top, false));
-            c.getStyler().setAnnotationTextFontColor(new Color(44, 160, 44));
+            // The line's meaning goes into the legend (a text label would collide with it or the plot edge).
+            XYSeries key = c.addSeries((stoppedEarly ? "early stopping: best epoch " : "best epoch ") + bestEpoch,
+                    new double[] {bestEpoch}, new double[] {val != null && hasFinite(val) ? val[bestEpoch - 1] : train[bestEpoch - 1]});
+            key.setLineColor(new Color(44, 160, 44));
+            key.setMarkerColor(new Color(44, 160, 44));
+            key.setMarker(SeriesMarkers.DIAMOND);
+            key.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         }
         c.getStyler().setXAxisDecimalPattern("0");
         if (epochs.length > 15) {
