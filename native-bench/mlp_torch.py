@@ -158,7 +158,9 @@ def blas_info():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--batch", type=int, default=128)
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=1, help="threads for PyTorch's intra-op pool")
+    ap.add_argument("--torch-threads", type=int, default=0,
+                    help="override the intra-op pool size (e.g. 1 when BLAS alone uses the cores)")
     ap.add_argument("--epochs", type=int, default=0, help="time this many full epochs")
     ap.add_argument("--seconds", type=float, default=5.0, help="time budget when --epochs is 0")
     ap.add_argument("--warmup", type=int, default=-1, help="untimed steps first (default: 20, 100 at batch 1)")
@@ -175,7 +177,7 @@ def main():
     if a.batch < 1 or a.threads < 1:
         sys.exit("mlp_torch: --batch and --threads must be >= 1")
 
-    torch.set_num_threads(a.threads)
+    torch.set_num_threads(a.torch_threads or a.threads)
     xtr, ytr, xte, yte = load_data(a.data)
     n = xtr.shape[0]
     model = make_model(a.seed)
@@ -217,6 +219,7 @@ def main():
     ttfs = process_age_s()
     losses.append(first_loss)
     out = {"system": "pytorch", "torch": torch.__version__, "batch": a.batch, "threads": a.threads,
+           "torch_threads": torch.get_num_threads(), "blas_threads_env": os.environ.get("OPENBLAS_NUM_THREADS"),
            "first_loss": first_loss, "ttfs_ms": round(ttfs * 1000, 1)}
     if a.check_steps:
         while len(losses) < a.check_steps:
