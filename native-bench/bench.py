@@ -271,7 +271,10 @@ def main():
                     sps = score * per * (1 if "samples" in r["benchmark"].lower() else b)
                 else:
                     sps = None
-                a_norm = r.get("secondaryMetrics", {}).get("·gc.alloc.rate.norm", {}).get("score")
+                a_norm = None
+                for k, m in (r.get("secondaryMetrics") or {}).items():
+                    if k.lstrip("\u00b7") == "gc.alloc.rate.norm":
+                        a_norm = m.get("score")
                 alloc[(b, t)] = a_norm
                 res[("vectrain", b, t)] = {"value": sps, "other": other, "json": r}
             log(f"  vectrain JMH done in {wall:.0f} s (other load {other:.2f} cores)")
