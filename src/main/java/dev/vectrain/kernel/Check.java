@@ -61,8 +61,13 @@ public final class Check {
         if (array == null) {
             throw new IllegalArgumentException(name + " must not be null");
         }
-        nonNegative(name + " rows", rows);
-        nonNegative(name + " cols", cols);
+        // Messages are built only on failure: an eager name + " rows" would allocate on every call.
+        if (rows < 0) {
+            throw new IllegalArgumentException(name + " rows must be >= 0, found " + rows);
+        }
+        if (cols < 0) {
+            throw new IllegalArgumentException(name + " cols must be >= 0, found " + cols);
+        }
         if (offset < 0) {
             throw new IllegalArgumentException(name + " offset must be >= 0, found " + offset);
         }

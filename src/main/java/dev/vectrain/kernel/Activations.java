@@ -1,0 +1,250 @@
+/*
+ * Activations: element-wise nonlinearities, forward beside backward.
+ * Forward y = f(x); backward dx = f'(x)·dy (overwrites dx), where x is the forward input and y the
+ * forward output; each backward reads whichever of them it needs (documented per method).
+ * Forward may run in place (x and y the same slice). Tails use masked vectors, so every element goes
+ * through the same arithmetic whatever its position.
+ * It is not a layer: no buffers, no state, no dispatch by name.
+ */
+package dev.vectrain.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** ReLU, leaky ReLU, sigmoid, tanh and GELU (tanh approximation). */
+public final class Activations {
+    private static final VectorSpecies<Float> S = Vec.SPECIES;
+    private static final int L = Vec.LANES;
+    /** sqrt(2/pi), the GELU tanh-approximation constant. */
+    static final float GELU_K = 0.7978845608028654f;
+    /** The cubic coefficient of the GELU tanh approximation. */
+    static final float GELU_C = 0.044715f;
+    /**
+     * GELU backward clamps x to ±GELU_CLAMP in the (1 − t²)·x·(…) term: beyond it t == ±1 in float, so
+     * the term is exactly 0 anyway, and the clamp keeps x³ from overflowing into 0·∞ = NaN.
+     */
+    static final float GELU_CLAMP = 10f;
+
+    private Activations() {
+    }
+
+    private static void checkForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        Check.nonNegative("n", n);
+        Check.range("x", x, xOff, n);
+        Check.range("y", y, yOff, n);
+    }
+
+    private static void checkBackward(int n, float[] in, String inName, int inOff, float[] dy, int dyOff,
+            float[] dx, int dxOff) {
+        Check.nonNegative("n", n);
+        Check.range(inName, in, inOff, n);
+        Check.range("dy", dy, dyOff, n);
+        Check.range("dx", dx, dxOff, n);
+    }
+
+    // ---------------------------------------------------------------- ReLU
+
+    /** {@code y = x < 0 ? 0 : x} (NaN passes through). */
+    public static void reluForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        checkForward(n, x, xOff, y, yOff);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            v.blend(0f, v.lt(0f)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i, m);
+            v.blend(0f, v.lt(0f)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    /** {@code dx = x > 0 ? dy : 0}; reads x (y is unused and may be null). */
+    public static void reluBackward(int n, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
+            float[] dx, int dxOff) {
+        checkBackward(n, x, "x", xOff, dy, dyOff, dx, dxOff);
+        int bound = S.loopBound(n);
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            zero.blend(FloatVector.fromArray(S, dy, dyOff + i), v.compare(VectorOperators.GT, 0f))
+                    .intoArray(dx, dxOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i, m);
+            zero.blend(FloatVector.fromArray(S, dy, dyOff + i, m), v.compare(VectorOperators.GT, 0f))
+                    .intoArray(dx, dxOff + i, m);
+        }
+    }
+
+    // ---------------------------------------------------------------- leaky ReLU
+
+    /** {@code y = x < 0 ? alpha·x : x}. */
+    public static void leakyReluForward(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        checkForward(n, x, xOff, y, yOff);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            v.blend(v.mul(alpha), v.lt(0f)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i, m);
+            v.blend(v.mul(alpha), v.lt(0f)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    /** {@code dx = x > 0 ? dy : alpha·dy}; reads x (y is unused and may be null). */
+    public static void leakyReluBackward(int n, float alpha, float[] x, int xOff, float[] y, int yOff, float[] dy,
+            int dyOff, float[] dx, int dxOff) {
+        checkBackward(n, x, "x", xOff, dy, dyOff, dx, dxOff);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, dyOff + i);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            g.mul(alpha).blend(g, v.compare(VectorOperators.GT, 0f)).intoArray(dx, dxOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector g = FloatVector.fromArray(S, dy, dyOff + i, m);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i, m);
+            g.mul(alpha).blend(g, v.compare(VectorOperators.GT, 0f)).intoArray(dx, dxOff + i, m);
+        }
+    }
+
+    // ---------------------------------------------------------------- sigmoid
+
+    /** {@code y = 1 / (1 + exp(−x))}; saturates to exactly 0 or 1 for large |x|. */
+    public static void sigmoidForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        checkForward(n, x, xOff, y, yOff);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            sigmoid(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            sigmoid(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    static FloatVector sigmoid(FloatVector v) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        return one.div(v.neg().lanewise(VectorOperators.EXP).add(one));
+    }
+
+    /** {@code dx = dy · y · (1 − y)}; reads y (x is unused and may be null). */
+    public static void sigmoidBackward(int n, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
+            float[] dx, int dxOff) {
+        checkBackward(n, y, "y", yOff, dy, dyOff, dx, dxOff);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector s = FloatVector.fromArray(S, y, yOff + i);
+            FloatVector g = FloatVector.fromArray(S, dy, dyOff + i);
+            g.mul(s).mul(s.neg().add(1f)).intoArray(dx, dxOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector s = FloatVector.fromArray(S, y, yOff + i, m);
+            FloatVector g = FloatVector.fromArray(S, dy, dyOff + i, m);
+            g.mul(s).mul(s.neg().add(1f)).intoArray(dx, dxOff + i, m);
+        }
+    }
+
+    // ---------------------------------------------------------------- tanh
+
+    /** {@code y = tanh(x)}. */
+    public static void tanhForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        checkForward(n, x, xOff, y, yOff);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xOff + i, m).lanewise(VectorOperators.TANH).intoArray(y, yOff + i, m);
+        }
+    }
+
+    /** {@code dx = dy · (1 − y²)}; reads y (x is unused and may be null). */
+    public static void tanhBackward(int n, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
+            float[] dx, int dxOff) {
+        checkBackward(n, y, "y", yOff, dy, dyOff, dx, dxOff);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector t = FloatVector.fromArray(S, y, yOff + i);
+            FloatVector g = FloatVector.fromArray(S, dy, dyOff + i);
+            g.mul(t.neg().fma(t, FloatVector.broadcast(S, 1f))).intoArray(dx, dxOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector t = FloatVector.fromArray(S, y, yOff + i, m);
+            FloatVector g = FloatVector.fromArray(S, dy, dyOff + i, m);
+            g.mul(t.neg().fma(t, FloatVector.broadcast(S, 1f))).intoArray(dx, dxOff + i, m);
+        }
+    }
+
+    // ---------------------------------------------------------------- GELU (tanh approximation)
+
+    /** {@code y = 0.5·x·(1 + tanh(k·(x + c·x³)))}, k = sqrt(2/π), c = 0.044715. */
+    public static void geluForward(int n, float[] x, int xOff, float[] y, int yOff) {
+        checkForward(n, x, xOff, y, yOff);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            gelu(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            gelu(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+
+    private static FloatVector gelu(FloatVector v) {
+        FloatVector x2 = v.mul(v);
+        FloatVector u = x2.fma(GELU_C, 1f).mul(v).mul(GELU_K);
+        FloatVector t = u.lanewise(VectorOperators.TANH);
+        return v.mul(0.5f).mul(t.add(1f));
+    }
+
+    /**
+     * {@code dx = dy · (0.5·(1 + t) + 0.5·x·(1 − t²)·k·(1 + 3c·x²))}, t = tanh(k·(x + c·x³)); reads x
+     * (y is unused and may be null).
+     */
+    public static void geluBackward(int n, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
+            float[] dx, int dxOff) {
+        checkBackward(n, x, "x", xOff, dy, dyOff, dx, dxOff);
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector g = FloatVector.fromArray(S, dy, dyOff + i);
+            g.mul(geluGrad(v)).intoArray(dx, dxOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i, m);
+            FloatVector g = FloatVector.fromArray(S, dy, dyOff + i, m);
+            g.mul(geluGrad(v)).intoArray(dx, dxOff + i, m);
+        }
+    }
+
+    private static FloatVector geluGrad(FloatVector v) {
+        FloatVector xc = v.max(-GELU_CLAMP).min(GELU_CLAMP);
+        FloatVector x2 = xc.mul(xc);
+        FloatVector t = x2.fma(GELU_C, 1f).mul(xc).mul(GELU_K).lanewise(VectorOperators.TANH);
+        FloatVector sech2 = t.neg().fma(t, FloatVector.broadcast(S, 1f));
+        FloatVector inner = x2.fma(3f * GELU_C, 1f).mul(GELU_K).mul(xc).mul(sech2);
+        return t.add(1f).add(inner).mul(0.5f);
+    }
+}

@@ -1,0 +1,295 @@
+/*
+ * BatchNorm: normalisation of each column over the rows of a batch, forward (train and inference)
+ * beside backward. Shapes: x, xhat, y, dy, dx (rows x cols) contiguous (ld = cols); gamma, beta,
+ * dGamma, dBeta, runMean, runVar (cols) at offsets; mean, invStd (cols) and xhat owned by the caller
+ * (offset 0), saved by forwardTrain for backward.
+ *
+ * Work is split by columns: a vector of LANES columns walks all rows in order 0..rows-1 with its sums
+ * in registers, so every column's statistics are computed by the same operations in the same order
+ * whatever the pool size (bitwise-identical results), and no scratch memory is needed. Worker ranges
+ * are aligned to LANES. Variance by two passes, never E[x²] − μ².
+ * It is not a layer: it keeps no running state of its own.
+ */
+package dev.vectrain.kernel;
+
+import dev.vectrain.parallel.ParallelTask;
+import dev.vectrain.parallel.Ranges;
+import dev.vectrain.parallel.WorkerPool;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Batch normalisation over the rows of a (rows x cols) batch, statistics per column. */
+public final class BatchNorm {
+    private static final VectorSpecies<Float> S = Vec.SPECIES;
+    private static final int L = Vec.LANES;
+    /** Below this many elements the call runs on the caller's thread only. */
+    static final int PARALLEL_THRESHOLD = 1 << 15;
+
+    private static final WorkerPool.Key<Task> TASK = new WorkerPool.Key<>(p -> new Task());
+
+    private BatchNorm() {
+    }
+
+    private static int size(int rows, int cols) {
+        Check.nonNegative("rows", rows);
+        Check.nonNegative("cols", cols);
+        long size = (long) rows * cols;
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("rows x cols = " + size + " is too large");
+        }
+        return (int) size;
+    }
+
+    private static boolean parallel(WorkerPool pool, int rows, int cols) {
+        return pool != null && pool.threads() > 1 && (long) rows * cols >= PARALLEL_THRESHOLD && cols > L;
+    }
+
+    /**
+     * Training forward. Per column: mean, biased variance var (two passes), invStd = 1/sqrt(var + eps),
+     * xhat = (x − mean)·invStd, y = gamma·xhat + beta; runMean = (1−momentum)·runMean + momentum·mean,
+     * runVar = (1−momentum)·runVar + momentum·var·rows/(rows−1) (var itself when rows == 1, i.e. 0).
+     * pool may be null (runs on the caller). y may alias x.
+     */
+    public static void forwardTrain(WorkerPool pool, int rows, int cols, float[] x, int xOff, float[] gamma,
+            int gOff, float[] beta, int bOff, float eps, float momentum, float[] runMean, int rmOff, float[] runVar,
+            int rvOff, float[] mean, float[] invStd, float[] xhat, float[] y, int yOff) {
+        int size = size(rows, cols);
+        Check.range("x", x, xOff, size);
+        Check.range("gamma", gamma, gOff, cols);
+        Check.range("beta", beta, bOff, cols);
+        Check.range("runMean", runMean, rmOff, cols);
+        Check.range("runVar", runVar, rvOff, cols);
+        Check.range("mean", mean, 0, cols);
+        Check.range("invStd", invStd, 0, cols);
+        Check.range("xhat", xhat, 0, size);
+        Check.range("y", y, yOff, size);
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        if (!parallel(pool, rows, cols)) {
+            forwardColumns(0, cols, rows, cols, x, xOff, gamma, gOff, beta, bOff, eps, momentum, runMean, rmOff,
+                    runVar, rvOff, mean, invStd, xhat, y, yOff);
+            return;
+        }
+        Task t = pool.resource(TASK);
+        t.kind = Task.FORWARD;
+        t.rows = rows;
+        t.cols = cols;
+        t.a = x;
+        t.aOff = xOff;
+        t.gamma = gamma;
+        t.gOff = gOff;
+        t.beta = beta;
+        t.bOff = bOff;
+        t.eps = eps;
+        t.momentum = momentum;
+        t.runMean = runMean;
+        t.rmOff = rmOff;
+        t.runVar = runVar;
+        t.rvOff = rvOff;
+        t.mean = mean;
+        t.invStd = invStd;
+        t.xhat = xhat;
+        t.out = y;
+        t.outOff = yOff;
+        t.execute(pool);
+    }
+
+    static void forwardColumns(int c0, int c1, int rows, int cols, float[] x, int xOff, float[] gamma, int gOff,
+            float[] beta, int bOff, float eps, float momentum, float[] runMean, int rmOff, float[] runVar, int rvOff,
+            float[] mean, float[] invStd, float[] xhat, float[] y, int yOff) {
+        FloatVector n = FloatVector.broadcast(S, (float) rows);
+        FloatVector nUnbiased = FloatVector.broadcast(S, (float) Math.max(1, rows - 1));
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector keep = FloatVector.broadcast(S, 1f - momentum);
+        for (int c = c0; c < c1; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            // pass 1: column sums
+            FloatVector s = FloatVector.zero(S);
+            for (int r = 0, p = xOff + c; r < rows; r++, p += cols) {
+                s = s.add(FloatVector.fromArray(S, x, p, m));
+            }
+            FloatVector mu = s.div(n);
+            // pass 2: centred sums of squares
+            FloatVector q = FloatVector.zero(S);
+            for (int r = 0, p = xOff + c; r < rows; r++, p += cols) {
+                FloatVector d = FloatVector.fromArray(S, x, p, m).sub(mu);
+                q = d.fma(d, q);
+            }
+            FloatVector var = q.div(n);
+            FloatVector is = one.div(var.add(eps).sqrt());
+            mu.intoArray(mean, c, m);
+            is.intoArray(invStd, c, m);
+            FloatVector rm = FloatVector.fromArray(S, runMean, rmOff + c, m);
+            rm.mul(keep).add(mu.mul(momentum)).intoArray(runMean, rmOff + c, m);
+            FloatVector rv = FloatVector.fromArray(S, runVar, rvOff + c, m);
+            rv.mul(keep).add(q.div(nUnbiased).mul(momentum)).intoArray(runVar, rvOff + c, m);
+            // pass 3: normalise, affine
+            FloatVector g = FloatVector.fromArray(S, gamma, gOff + c, m);
+            FloatVector b = FloatVector.fromArray(S, beta, bOff + c, m);
+            for (int r = 0, p = c, px = xOff + c, py = yOff + c; r < rows; r++, p += cols, px += cols, py += cols) {
+                FloatVector h = FloatVector.fromArray(S, x, px, m).sub(mu).mul(is);
+                h.intoArray(xhat, p, m);
+                h.fma(g, b).intoArray(y, py, m);
+            }
+        }
+    }
+
+    /**
+     * Inference forward with the running statistics: y = gamma·(x − runMean)/sqrt(runVar + eps) + beta.
+     * y may alias x.
+     */
+    public static void forwardInference(int rows, int cols, float[] x, int xOff, float[] gamma, int gOff,
+            float[] beta, int bOff, float eps, float[] runMean, int rmOff, float[] runVar, int rvOff, float[] y,
+            int yOff) {
+        int size = size(rows, cols);
+        Check.range("x", x, xOff, size);
+        Check.range("gamma", gamma, gOff, cols);
+        Check.range("beta", beta, bOff, cols);
+        Check.range("runMean", runMean, rmOff, cols);
+        Check.range("runVar", runVar, rvOff, cols);
+        Check.range("y", y, yOff, size);
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int c = 0; c < cols; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, cols);
+            FloatVector is = one.div(FloatVector.fromArray(S, runVar, rvOff + c, m).add(eps).sqrt());
+            FloatVector scale = FloatVector.fromArray(S, gamma, gOff + c, m).mul(is);
+            FloatVector rm = FloatVector.fromArray(S, runMean, rmOff + c, m);
+            FloatVector b = FloatVector.fromArray(S, beta, bOff + c, m);
+            for (int r = 0, px = xOff + c, py = yOff + c; r < rows; r++, px += cols, py += cols) {
+                FloatVector.fromArray(S, x, px, m).sub(rm).fma(scale, b).intoArray(y, py, m);
+            }
+        }
+    }
+
+    /**
+     * Backward. Per column: dBeta += Σ dy, dGamma += Σ dy·xhat (accumulate);
+     * dx = gamma·invStd/rows · (rows·dy − Σdy − xhat·Σ(dy·xhat)) (overwrites dx; may alias dy).
+     * pool may be null (runs on the caller).
+     */
+    public static void backward(WorkerPool pool, int rows, int cols, float[] dy, int dyOff, float[] xhat,
+            float[] gamma, int gOff, float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff, float[] dx,
+            int dxOff) {
+        int size = size(rows, cols);
+        Check.range("dy", dy, dyOff, size);
+        Check.range("xhat", xhat, 0, size);
+        Check.range("gamma", gamma, gOff, cols);
+        Check.range("invStd", invStd, 0, cols);
+        Check.range("dGamma", dGamma, dgOff, cols);
+        Check.range("dBeta", dBeta, dbOff, cols);
+        Check.range("dx", dx, dxOff, size);
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        if (!parallel(pool, rows, cols)) {
+            backwardColumns(0, cols, rows, cols, dy, dyOff, xhat, gamma, gOff, invStd, dGamma, dgOff, dBeta, dbOff,
+                    dx, dxOff);
+            return;
+        }
+        Task t = pool.resource(TASK);
+        t.kind = Task.BACKWARD;
+        t.rows = rows;
+        t.cols = cols;
+        t.a = dy;
+        t.aOff = dyOff;
+        t.xhat = xhat;
+        t.gamma = gamma;
+        t.gOff = gOff;
+        t.invStd = invStd;
+        t.runMean = dGamma;
+        t.rmOff = dgOff;
+        t.runVar = dBeta;
+        t.rvOff = dbOff;
+        t.out = dx;
+        t.outOff = dxOff;
+        t.execute(pool);
+    }
+
+    static void backwardColumns(int c0, int c1, int rows, int cols, float[] dy, int dyOff, float[] xhat,
+            float[] gamma, int gOff, float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff, float[] dx,
+            int dxOff) {
+        FloatVector n = FloatVector.broadcast(S, (float) rows);
+        for (int c = c0; c < c1; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector sd = FloatVector.zero(S);
+            FloatVector sdh = FloatVector.zero(S);
+            for (int r = 0, p = c, pd = dyOff + c; r < rows; r++, p += cols, pd += cols) {
+                FloatVector d = FloatVector.fromArray(S, dy, pd, m);
+                sd = sd.add(d);
+                sdh = d.fma(FloatVector.fromArray(S, xhat, p, m), sdh);
+            }
+            FloatVector.fromArray(S, dBeta, dbOff + c, m).add(sd).intoArray(dBeta, dbOff + c, m);
+            FloatVector.fromArray(S, dGamma, dgOff + c, m).add(sdh).intoArray(dGamma, dgOff + c, m);
+            FloatVector k = FloatVector.fromArray(S, gamma, gOff + c, m).mul(FloatVector.fromArray(S, invStd, c, m))
+                    .div(n);
+            for (int r = 0, p = c, pd = dyOff + c, px = dxOff + c; r < rows; r++, p += cols, pd += cols, px += cols) {
+                FloatVector d = FloatVector.fromArray(S, dy, pd, m);
+                FloatVector h = FloatVector.fromArray(S, xhat, p, m);
+                h.neg().fma(sdh, d.mul(n).sub(sd)).mul(k).intoArray(dx, px, m);
+            }
+        }
+    }
+
+    /** The per-pool task; fields hold the current call's arguments and are cleared after it. */
+    private static final class Task implements ParallelTask {
+        static final int FORWARD = 0;
+        static final int BACKWARD = 1;
+        int kind;
+        int rows;
+        int cols;
+        float[] a;
+        int aOff;
+        float[] gamma;
+        int gOff;
+        float[] beta;
+        int bOff;
+        float eps;
+        float momentum;
+        float[] runMean;
+        int rmOff;
+        float[] runVar;
+        int rvOff;
+        float[] mean;
+        float[] invStd;
+        float[] xhat;
+        float[] out;
+        int outOff;
+
+        void execute(WorkerPool pool) {
+            try {
+                pool.execute(this);
+            } finally {
+                a = null;
+                gamma = null;
+                beta = null;
+                runMean = null;
+                runVar = null;
+                mean = null;
+                invStd = null;
+                xhat = null;
+                out = null;
+            }
+        }
+
+        @Override
+        public void run(int worker, int workers) {
+            int c0 = Ranges.alignedStart(cols, worker, workers, L);
+            int c1 = Ranges.alignedEnd(cols, worker, workers, L);
+            if (c0 >= c1) {
+                return;
+            }
+            if (kind == FORWARD) {
+                forwardColumns(c0, c1, rows, cols, a, aOff, gamma, gOff, beta, bOff, eps, momentum, runMean, rmOff,
+                        runVar, rvOff, mean, invStd, xhat, out, outOff);
+            } else {
+                // backward reuses fields: runMean = dGamma, runVar = dBeta
+                backwardColumns(c0, c1, rows, cols, a, aOff, xhat, gamma, gOff, invStd, runMean, rmOff, runVar,
+                        rvOff, out, outOff);
+            }
+        }
+    }
+}

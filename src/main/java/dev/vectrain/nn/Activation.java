@@ -1,0 +1,103 @@
+/*
+ * Activation: an elementwise nonlinearity layer (ReLU, LeakyReLU, Sigmoid, Tanh, GELU) over the
+ * Activations kernels. It has no parameters; it owns its output and input-gradient buffers. It is not
+ * fused into Dense (kept separate so each piece is tested on its own).
+ */
+package dev.vectrain.nn;
+
+import dev.vectrain.kernel.Activations;
+import dev.vectrain.parallel.WorkerPool;
+
+/** Elementwise activation layer. */
+public final class Activation extends Layer {
+    /** The supported functions. */
+    public enum Kind {
+        /** max(0, x). */
+        RELU,
+        /** x for x &gt; 0, αx otherwise. */
+        LEAKY_RELU,
+        /** 1/(1+e^−x). */
+        SIGMOID,
+        /** tanh x. */
+        TANH,
+        /** GELU, tanh approximation. */
+        GELU;
+
+        /** True for the ReLU family (He initialization fits the layer before). */
+        public boolean reluFamily() {
+            return this == RELU || this == LEAKY_RELU || this == GELU;
+        }
+    }
+
+    private final Kind kind;
+    private final float alpha;
+    private final int n;
+    private final int maxBatch;
+    private final float[] y;     // (maxBatch, n)
+    private final float[] dx;    // (maxBatch, n)
+    private float[] x;           // (rows, n) input of the last forward, not owned
+    private int xOff;
+
+    /** An activation of width {@code n}; {@code alpha} is the LeakyReLU slope (ignored otherwise). */
+    public Activation(Kind kind, float alpha, int n, int maxBatch) {
+        this.kind = kind;
+        this.alpha = alpha;
+        this.n = n;
+        this.maxBatch = maxBatch;
+        this.y = new float[maxBatch * n];
+        this.dx = new float[maxBatch * n];
+    }
+
+    /** The function. */
+    public Kind kind() {
+        return kind;
+    }
+
+    @Override
+    public int inputSize() {
+        return n;
+    }
+
+    @Override
+    public int outputSize() {
+        return n;
+    }
+
+    @Override
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public float[] forward(WorkerPool pool, float[] x, int xOff, int rows) {
+        checkRows(rows);
+        this.x = x;
+        this.xOff = xOff;
+        int len = rows * n;
+        switch (kind) {
+            case RELU -> Activations.reluForward(len, x, xOff, y, 0);
+            case LEAKY_RELU -> Activations.leakyReluForward(len, alpha, x, xOff, y, 0);
+            case SIGMOID -> Activations.sigmoidForward(len, x, xOff, y, 0);
+            case TANH -> Activations.tanhForward(len, x, xOff, y, 0);
+            case GELU -> Activations.geluForward(len, x, xOff, y, 0);
+        }
+        return y;
+    }
+
+    @Override
+    public float[] backward(WorkerPool pool, float[] dOut, int rows, boolean needInputGrad) {
+        checkRows(rows);
+        if (!needInputGrad) {
+            return null;
+        }
+        int len = rows * n;
+        switch (kind) {
+            case RELU -> Activations.reluBackward(len, x, xOff, y, 0, dOut, 0, dx, 0);
+            case LEAKY_RELU -> Activations.leakyReluBackward(len, alpha, x, xOff, y, 0, dOut, 0, dx, 0);
+            case SIGMOID -> Activations.sigmoidBackward(len, x, xOff, y, 0, dOut, 0, dx, 0);
+            case TANH -> Activations.tanhBackward(len, x, xOff, y, 0, dOut, 0, dx, 0);
+            case GELU -> Activations.geluBackward(len, x, xOff, y, 0, dOut, 0, dx, 0);
+        }
+        return dx;
+    }
+}

@@ -1,0 +1,70 @@
+/*
+ * LayerNorm: normalization of each row over its features, with learned γ and β (trainable slices).
+ * Same computation in training and evaluation. It is not a kernel: the arithmetic is in
+ * dev.vectrain.kernel.LayerNorm.
+ */
+package dev.vectrain.nn;
+
+import dev.vectrain.parallel.WorkerPool;
+
+/** Layer normalization of width {@code n}. */
+public final class LayerNorm extends Layer {
+    private final Parameters params;
+    private final int n;
+    private final int maxBatch;
+    private final float eps;
+    private final int gammaOff;      // (n) in values/grads
+    private final int betaOff;       // (n) in values/grads
+    private final float[] mean;      // (maxBatch) per-row mean
+    private final float[] invStd;    // (maxBatch) per-row 1/√(var+eps)
+    private final float[] xhat;      // (maxBatch, n)
+    private final float[] y;         // (maxBatch, n)
+    private final float[] dx;        // (maxBatch, n)
+
+    /** Binds to γ/β at the given offsets. */
+    public LayerNorm(Parameters params, int n, float eps, int gammaOff, int betaOff, int maxBatch) {
+        this.params = params;
+        this.n = n;
+        this.maxBatch = maxBatch;
+        this.eps = eps;
+        this.gammaOff = gammaOff;
+        this.betaOff = betaOff;
+        this.mean = new float[maxBatch];
+        this.invStd = new float[maxBatch];
+        this.xhat = new float[maxBatch * n];
+        this.y = new float[maxBatch * n];
+        this.dx = new float[maxBatch * n];
+    }
+
+    @Override
+    public int inputSize() {
+        return n;
+    }
+
+    @Override
+    public int outputSize() {
+        return n;
+    }
+
+    @Override
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public float[] forward(WorkerPool pool, float[] x, int xOff, int rows) {
+        checkRows(rows);
+        float[] v = params.values();
+        dev.vectrain.kernel.LayerNorm.forward(rows, n, x, xOff, v, gammaOff, v, betaOff, eps, mean, invStd, xhat, y, 0);
+        return y;
+    }
+
+    @Override
+    public float[] backward(WorkerPool pool, float[] dOut, int rows, boolean needInputGrad) {
+        checkRows(rows);
+        float[] g = params.grads();
+        dev.vectrain.kernel.LayerNorm.backward(rows, n, dOut, 0, xhat, params.values(), gammaOff, invStd,
+                g, gammaOff, g, betaOff, dx, 0);
+        return needInputGrad ? dx : null;
+    }
+}

@@ -1,0 +1,199 @@
+/*
+ * SoftmaxCrossEntropy, Mse and BceWithLogits: agreement with double twins, finite-difference checks
+ * of the backward kernels, and stability at extreme logits.
+ */
+package dev.vectrain.kernel;
+
+import static dev.vectrain.kernel.KernelTesting.SIZES;
+import static dev.vectrain.kernel.KernelTesting.assertClose;
+import static dev.vectrain.kernel.KernelTesting.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vectrain.reference.ReferenceLosses;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class LossesTest {
+    /** Softmax probabilities: float exp (SVML) and one division; absolute. */
+    private static final double PROB_ABS = 1e-6;
+    private static final double PROB_REL = 1e-5;
+    /** Mean losses: relative. */
+    private static final double LOSS_REL = 1e-5;
+    /** Gradients: relative to the element plus a small absolute floor. */
+    private static final double GRAD_ABS = 1e-8;
+    private static final double GRAD_REL = 1e-5;
+    /** Finite differences of the double objective vs float backward. */
+    private static final double FD_ABS = 1e-6;
+    private static final double FD_REL = 1e-4;
+
+    @Test
+    void softmaxCrossEntropyAgrees() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        for (int rows : SIZES) {
+            for (int classes : SIZES) {
+                if (classes == 0 && rows > 0 || (long) rows * classes > 140_000) {
+                    continue;
+                }
+                float[] logits = random(rnd, 3 + rows * classes, -8, 8);
+                int[] labels = new int[rows + 1];
+                for (int r = 0; r < rows; r++) {
+                    labels[1 + r] = rnd.nextInt(classes);
+                }
+                float[] probs = new float[rows * classes + 2];
+                float[] probs2 = new float[rows * classes + 2];
+                double loss = SoftmaxCrossEntropy.forward(rows, classes, logits, 3, labels, 1, probs, 2);
+                double loss2 = ReferenceLosses.softmaxCrossEntropyForward(rows, classes, logits, 3, labels, 1, probs2, 2);
+                String at = rows + "x" + classes;
+                assertClose("softmax CE loss " + at, loss2, loss, 1e-7, LOSS_REL);
+                assertClose("softmax probs " + at, probs2, 0, probs, 0, probs.length, PROB_ABS, PROB_REL);
+
+                float[] d = new float[rows * classes + 1];
+                float[] d2 = new float[rows * classes + 1];
+                SoftmaxCrossEntropy.backward(rows, classes, probs, 2, labels, 1, d, 1);
+                ReferenceLosses.softmaxCrossEntropyBackward(rows, classes, probs, 2, labels, 1, d2, 1);
+                assertClose("softmax CE grad " + at, d2, 0, d, 0, d.length, GRAD_ABS, GRAD_REL);
+                // in place (dLogits aliases probs)
+                SoftmaxCrossEntropy.backward(rows, classes, probs, 2, labels, 1, probs, 2);
+                assertClose("softmax CE grad in place " + at, d2, 1, probs, 2, rows * classes, GRAD_ABS, GRAD_REL);
+            }
+        }
+    }
+
+    @Test
+    void softmaxCrossEntropyIsStableAtHugeLogits() {
+        int classes = 37;
+        int rows = 3;
+        float[] logits = new float[rows * classes];
+        int[] labels = {0, 5, 36};
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (i % 2 == 0) ? 1e4f : -1e4f;
+        }
+        logits[5] = -1e4f; // row 0 label 0 stays 1e4, row 0 has 19 maxima
+        float[] probs = new float[rows * classes];
+        double loss = SoftmaxCrossEntropy.forward(rows, classes, logits, 0, labels, 0, probs, 0);
+        float[] probs2 = new float[rows * classes];
+        double loss2 = ReferenceLosses.softmaxCrossEntropyForward(rows, classes, logits, 0, labels, 0, probs2, 0);
+        assertTrue(Double.isFinite(loss), "loss " + loss);
+        assertClose("loss at ±1e4", loss2, loss, 1e-9, 1e-6);
+        assertClose("probs at ±1e4", probs2, 0, probs, 0, probs.length, PROB_ABS, PROB_REL);
+        for (int r = 0; r < rows; r++) {
+            double s = 0;
+            for (int c = 0; c < classes; c++) {
+                s += probs[r * classes + c];
+            }
+            assertEquals(1.0, s, 1e-5, "row " + r + " sums to 1");
+        }
+        // a label at a −1e4 logit costs ~2e4 nats, still finite
+        float[] z = {1e4f, -1e4f};
+        float[] p = new float[2];
+        double big = SoftmaxCrossEntropy.forward(1, 2, z, 0, new int[] {1}, 0, p, 0);
+        assertEquals(2e4, big, 1e-2);
+        assertEquals(1f, p[0]);
+        assertEquals(0f, p[1]);
+    }
+
+    @Test
+    void softmaxCrossEntropyBackwardMatchesFiniteDifferences() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        int rows = 5;
+        int classes = 19;
+        float[] logits = random(rnd, rows * classes, -3, 3);
+        int[] labels = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            labels[r] = rnd.nextInt(classes);
+        }
+        float[] probs = new float[rows * classes];
+        SoftmaxCrossEntropy.forward(rows, classes, logits, 0, labels, 0, probs, 0);
+        float[] d = new float[rows * classes];
+        SoftmaxCrossEntropy.backward(rows, classes, probs, 0, labels, 0, d, 0);
+        double[] z = toDouble(logits);
+        double h = 1e-6;
+        for (int i = 0; i < z.length; i++) {
+            double keep = z[i];
+            z[i] = keep + h;
+            double up = ReferenceLosses.softmaxCrossEntropyLoss(rows, classes, z, labels);
+            z[i] = keep - h;
+            double down = ReferenceLosses.softmaxCrossEntropyLoss(rows, classes, z, labels);
+            z[i] = keep;
+            assertClose("softmax CE d/dz[" + i + "]", (up - down) / (2 * h), d[i], FD_ABS, FD_REL);
+        }
+    }
+
+    @Test
+    void mseAndBceAgree() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        for (int n : SIZES) {
+            float[] p = random(rnd, n + 1, -3, 3);
+            float[] t = random(rnd, n + 2, 0, 1);
+            String at = "n=" + n;
+            assertClose("mse " + at, ReferenceLosses.mseForward(n, p, 1, t, 2), Mse.forward(n, p, 1, t, 2), 0,
+                    LOSS_REL);
+            assertClose("bce " + at, ReferenceLosses.bceForward(n, p, 1, t, 2), BceWithLogits.forward(n, p, 1, t, 2),
+                    0, LOSS_REL);
+            float[] d = new float[n + 3];
+            float[] d2 = new float[n + 3];
+            Mse.backward(n, p, 1, t, 2, d, 3);
+            ReferenceLosses.mseBackward(n, p, 1, t, 2, d2, 3);
+            assertClose("mse' " + at, d2, 0, d, 0, d.length, GRAD_ABS, GRAD_REL);
+            BceWithLogits.backward(n, p, 1, t, 2, d, 3);
+            ReferenceLosses.bceBackward(n, p, 1, t, 2, d2, 3);
+            assertClose("bce' " + at, d2, 0, d, 0, d.length, GRAD_ABS, GRAD_REL);
+        }
+        // a long input crosses several reduction chunks
+        int n = 3 * Reductions.CHUNK + 5;
+        float[] p = random(rnd, n, -3, 3);
+        float[] t = random(rnd, n, 0, 1);
+        assertClose("mse long", ReferenceLosses.mseForward(n, p, 0, t, 0), Mse.forward(n, p, 0, t, 0), 0, LOSS_REL);
+        assertClose("bce long", ReferenceLosses.bceForward(n, p, 0, t, 0), BceWithLogits.forward(n, p, 0, t, 0), 0,
+                LOSS_REL);
+    }
+
+    @Test
+    void bceIsStableAtHugeLogits() {
+        float[] z = {1e4f, -1e4f, 80f, -80f};
+        float[] t = {1f, 0f, 0f, 1f};
+        double loss = BceWithLogits.forward(4, z, 0, t, 0);
+        assertEquals((0 + 0 + 80 + 80) / 4.0, loss, 1e-6);
+        float[] d = new float[4];
+        BceWithLogits.backward(4, z, 0, t, 0, d, 0);
+        assertEquals(0f, d[0]);
+        assertEquals(0f, d[1]);
+        assertEquals(0.25f, d[2]);
+        assertEquals(-0.25f, d[3]);
+    }
+
+    @Test
+    void mseAndBceBackwardMatchFiniteDifferences() {
+        SplittableRandom rnd = new SplittableRandom(9);
+        int n = 37;
+        float[] p = random(rnd, n, -3, 3);
+        float[] t = random(rnd, n, 0, 1);
+        float[] dm = new float[n];
+        float[] db = new float[n];
+        Mse.backward(n, p, 0, t, 0, dm, 0);
+        BceWithLogits.backward(n, p, 0, t, 0, db, 0);
+        double[] z = toDouble(p);
+        double h = 1e-6;
+        for (int i = 0; i < n; i++) {
+            double keep = z[i];
+            z[i] = keep + h;
+            double mUp = ReferenceLosses.mseLoss(n, z, t);
+            double bUp = ReferenceLosses.bceLoss(n, z, t);
+            z[i] = keep - h;
+            double mDown = ReferenceLosses.mseLoss(n, z, t);
+            double bDown = ReferenceLosses.bceLoss(n, z, t);
+            z[i] = keep;
+            assertClose("mse d/dp[" + i + "]", (mUp - mDown) / (2 * h), dm[i], FD_ABS, FD_REL);
+            assertClose("bce d/dz[" + i + "]", (bUp - bDown) / (2 * h), db[i], FD_ABS, FD_REL);
+        }
+    }
+
+    static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+}

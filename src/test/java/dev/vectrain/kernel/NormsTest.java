@@ -1,0 +1,285 @@
+/*
+ * BatchNorm and LayerNorm: agreement with double twins, finite-difference checks of backward, and
+ * bitwise-identical batch-norm results for pools of 1, 2 and 4 threads.
+ */
+package dev.vectrain.kernel;
+
+import static dev.vectrain.kernel.KernelTesting.SIZES;
+import static dev.vectrain.kernel.KernelTesting.assertBitwise;
+import static dev.vectrain.kernel.KernelTesting.assertClose;
+import static dev.vectrain.kernel.KernelTesting.random;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vectrain.parallel.WorkerPool;
+import dev.vectrain.reference.ReferenceNorms;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class NormsTest {
+    /** Normalised outputs and statistics: float sums over up to 1000 rows/cols; absolute + relative. */
+    private static final double ABS = 2e-5;
+    private static final double REL = 2e-5;
+    /** Gradients (dx, dGamma, dBeta): sums of products over rows; absolute floor scaled by the size. */
+    private static final double GRAD_ABS = 1e-4;
+    private static final double GRAD_REL = 1e-4;
+    /** Finite differences of the double objective vs float backward. */
+    private static final double FD_ABS = 2e-4;
+    private static final double FD_REL = 2e-3;
+    private static final float EPS = 1e-5f;
+    private static final float MOMENTUM = 0.1f;
+
+    @Test
+    void batchNormAgrees() {
+        SplittableRandom rnd = new SplittableRandom(14);
+        for (int rows : SIZES) {
+            for (int cols : SIZES) {
+                if ((long) rows * cols > 140_000) {
+                    continue;
+                }
+                batchNormCase(rnd, null, rows, cols);
+            }
+        }
+        try (WorkerPool pool = new WorkerPool(2)) {
+            batchNormCase(rnd, pool, 300, 257);
+            batchNormCase(rnd, pool, 1000, 127);
+        }
+    }
+
+    private static void batchNormCase(SplittableRandom rnd, WorkerPool pool, int rows, int cols) {
+        String at = rows + "x" + cols;
+        int size = rows * cols;
+        float[] x = random(rnd, 3 + size, -2, 3);
+        float[] gamma = random(rnd, 1 + cols, 0.5, 1.5);
+        float[] beta = random(rnd, 2 + cols, -1, 1);
+        float[] rm = random(rnd, 3 + cols, -1, 1);
+        float[] rv = random(rnd, 4 + cols, 0.5, 2);
+        float[] rm2 = rm.clone();
+        float[] rv2 = rv.clone();
+        float[] mean = new float[cols];
+        float[] invStd = new float[cols];
+        float[] xhat = new float[size];
+        float[] y = new float[5 + size];
+        float[] mean2 = new float[cols];
+        float[] invStd2 = new float[cols];
+        float[] xhat2 = new float[size];
+        float[] y2 = new float[5 + size];
+        BatchNorm.forwardTrain(pool, rows, cols, x, 3, gamma, 1, beta, 2, EPS, MOMENTUM, rm, 3, rv, 4, mean, invStd,
+                xhat, y, 5);
+        ReferenceNorms.batchNormForwardTrain(rows, cols, x, 3, gamma, 1, beta, 2, EPS, MOMENTUM, rm2, 3, rv2, 4, mean2,
+                invStd2, xhat2, y2, 5);
+        assertClose("bn mean " + at, mean2, 0, mean, 0, cols, ABS, REL);
+        assertClose("bn invStd " + at, invStd2, 0, invStd, 0, cols, ABS, REL);
+        assertClose("bn xhat " + at, xhat2, 0, xhat, 0, size, ABS, REL);
+        assertClose("bn y " + at, y2, 0, y, 0, y.length, ABS, REL);
+        assertClose("bn runMean " + at, rm2, 0, rm, 0, rm.length, ABS, REL);
+        assertClose("bn runVar " + at, rv2, 0, rv, 0, rv.length, ABS, REL);
+
+        float[] yi = new float[5 + size];
+        float[] yi2 = new float[5 + size];
+        BatchNorm.forwardInference(rows, cols, x, 3, gamma, 1, beta, 2, EPS, rm, 3, rv, 4, yi, 5);
+        ReferenceNorms.batchNormForwardInference(rows, cols, x, 3, gamma, 1, beta, 2, EPS, rm, 3, rv, 4, yi2, 5);
+        assertClose("bn inference " + at, yi2, 0, yi, 0, yi.length, ABS, REL);
+
+        float[] dy = random(rnd, 2 + size, -1, 1);
+        float[] dg = random(rnd, 3 + cols, -1, 1);
+        float[] db = random(rnd, 1 + cols, -1, 1);
+        float[] dg2 = dg.clone();
+        float[] db2 = db.clone();
+        float[] dx = new float[4 + size];
+        float[] dx2 = new float[4 + size];
+        BatchNorm.backward(pool, rows, cols, dy, 2, xhat, gamma, 1, invStd, dg, 3, db, 1, dx, 4);
+        ReferenceNorms.batchNormBackward(rows, cols, dy, 2, xhat, gamma, 1, invStd, dg2, 3, db2, 1, dx2, 4);
+        double scale = Math.max(1, rows) * 1e-2;
+        assertClose("bn dGamma " + at, dg2, 0, dg, 0, dg.length, GRAD_ABS * scale, GRAD_REL);
+        assertClose("bn dBeta " + at, db2, 0, db, 0, db.length, GRAD_ABS * scale, GRAD_REL);
+        assertClose("bn dx " + at, dx2, 0, dx, 0, dx.length, GRAD_ABS, GRAD_REL);
+    }
+
+    @Test
+    void batchNormSingleRowHasZeroVariance() {
+        float[] x = {1, 2, 3};
+        float[] g = {1, 1, 1};
+        float[] b = {0.5f, 0.5f, 0.5f};
+        float[] rm = new float[3];
+        float[] rv = {1, 1, 1};
+        float[] mean = new float[3];
+        float[] is = new float[3];
+        float[] xhat = new float[3];
+        float[] y = new float[3];
+        BatchNorm.forwardTrain(null, 1, 3, x, 0, g, 0, b, 0, EPS, MOMENTUM, rm, 0, rv, 0, mean, is, xhat, y, 0);
+        for (int c = 0; c < 3; c++) {
+            assertEquals(0f, xhat[c]);
+            assertEquals(0.5f, y[c]);
+            assertEquals(0.9f, rv[c], 1e-7f);
+            assertEquals(0.1f * x[c], rm[c], 1e-7f);
+        }
+    }
+
+    @Test
+    void batchNormBitwiseIdenticalForOneTwoAndFourThreads() {
+        SplittableRandom rnd = new SplittableRandom(15);
+        int rows = 200;
+        int cols = 333;
+        int size = rows * cols;
+        float[] x = random(rnd, size, -2, 2);
+        float[] gamma = random(rnd, cols, 0.5, 1.5);
+        float[] beta = random(rnd, cols, -1, 1);
+        float[] dy = random(rnd, size, -1, 1);
+        float[][] results = new float[3][];
+        int[] threads = {1, 2, 4};
+        for (int t = 0; t < 3; t++) {
+            try (WorkerPool pool = new WorkerPool(threads[t])) {
+                float[] rm = new float[cols];
+                float[] rv = new float[cols];
+                java.util.Arrays.fill(rv, 1f);
+                float[] mean = new float[cols];
+                float[] invStd = new float[cols];
+                float[] xhat = new float[size];
+                float[] y = new float[size];
+                float[] dg = new float[cols];
+                float[] db = new float[cols];
+                float[] dx = new float[size];
+                BatchNorm.forwardTrain(pool, rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, rm, 0, rv, 0, mean,
+                        invStd, xhat, y, 0);
+                BatchNorm.backward(pool, rows, cols, dy, 0, xhat, gamma, 0, invStd, dg, 0, db, 0, dx, 0);
+                results[t] = concat(rm, rv, mean, invStd, xhat, y, dg, db, dx);
+            }
+        }
+        assertBitwise("batch norm 1 vs 2 threads", results[0], results[1]);
+        assertBitwise("batch norm 1 vs 4 threads", results[0], results[2]);
+    }
+
+    private static float[] concat(float[]... parts) {
+        int n = 0;
+        for (float[] p : parts) {
+            n += p.length;
+        }
+        float[] all = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
+    @Test
+    void batchNormBackwardMatchesFiniteDifferences() {
+        SplittableRandom rnd = new SplittableRandom(16);
+        int rows = 7;
+        int cols = 19;
+        int size = rows * cols;
+        float[] x = random(rnd, size, -2, 2);
+        float[] gamma = random(rnd, cols, 0.5, 1.5);
+        float[] beta = random(rnd, cols, -1, 1);
+        float[] w = random(rnd, size, -1, 1);
+        float[] mean = new float[cols];
+        float[] invStd = new float[cols];
+        float[] xhat = new float[size];
+        float[] y = new float[size];
+        BatchNorm.forwardTrain(null, rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
+                new float[cols], 0, mean, invStd, xhat, y, 0);
+        float[] dg = new float[cols];
+        float[] db = new float[cols];
+        float[] dx = new float[size];
+        BatchNorm.backward(null, rows, cols, w, 0, xhat, gamma, 0, invStd, dg, 0, db, 0, dx, 0);
+        fdCheck("bn", rows, cols, x, gamma, beta, w, dx, dg, db, true);
+    }
+
+    @Test
+    void layerNormAgrees() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (int rows : SIZES) {
+            for (int cols : SIZES) {
+                if ((long) rows * cols > 140_000) {
+                    continue;
+                }
+                String at = rows + "x" + cols;
+                int size = rows * cols;
+                float[] x = random(rnd, 3 + size, -2, 3);
+                float[] gamma = random(rnd, 1 + cols, 0.5, 1.5);
+                float[] beta = random(rnd, 2 + cols, -1, 1);
+                float[] mean = new float[rows];
+                float[] invStd = new float[rows];
+                float[] xhat = new float[size];
+                float[] y = new float[5 + size];
+                float[] mean2 = new float[rows];
+                float[] invStd2 = new float[rows];
+                float[] xhat2 = new float[size];
+                float[] y2 = new float[5 + size];
+                LayerNorm.forward(rows, cols, x, 3, gamma, 1, beta, 2, EPS, mean, invStd, xhat, y, 5);
+                ReferenceNorms.layerNormForward(rows, cols, x, 3, gamma, 1, beta, 2, EPS, mean2, invStd2, xhat2, y2, 5);
+                assertClose("ln mean " + at, mean2, 0, mean, 0, rows, ABS, REL);
+                assertClose("ln invStd " + at, invStd2, 0, invStd, 0, rows, ABS, REL);
+                assertClose("ln xhat " + at, xhat2, 0, xhat, 0, size, ABS, REL);
+                assertClose("ln y " + at, y2, 0, y, 0, y.length, ABS, REL);
+
+                float[] dy = random(rnd, 2 + size, -1, 1);
+                float[] dg = random(rnd, 3 + cols, -1, 1);
+                float[] db = random(rnd, 1 + cols, -1, 1);
+                float[] dg2 = dg.clone();
+                float[] db2 = db.clone();
+                float[] dx = new float[4 + size];
+                float[] dx2 = new float[4 + size];
+                LayerNorm.backward(rows, cols, dy, 2, xhat, gamma, 1, invStd, dg, 3, db, 1, dx, 4);
+                ReferenceNorms.layerNormBackward(rows, cols, dy, 2, xhat, gamma, 1, invStd, dg2, 3, db2, 1, dx2, 4);
+                double scale = Math.max(1, rows) * 1e-2;
+                assertClose("ln dGamma " + at, dg2, 0, dg, 0, dg.length, GRAD_ABS * scale, GRAD_REL);
+                assertClose("ln dBeta " + at, db2, 0, db, 0, db.length, GRAD_ABS * scale, GRAD_REL);
+                assertClose("ln dx " + at, dx2, 0, dx, 0, dx.length, GRAD_ABS, GRAD_REL);
+            }
+        }
+    }
+
+    @Test
+    void layerNormBackwardMatchesFiniteDifferences() {
+        SplittableRandom rnd = new SplittableRandom(18);
+        int rows = 5;
+        int cols = 21;
+        int size = rows * cols;
+        float[] x = random(rnd, size, -2, 2);
+        float[] gamma = random(rnd, cols, 0.5, 1.5);
+        float[] beta = random(rnd, cols, -1, 1);
+        float[] w = random(rnd, size, -1, 1);
+        float[] mean = new float[rows];
+        float[] invStd = new float[rows];
+        float[] xhat = new float[size];
+        float[] y = new float[size];
+        LayerNorm.forward(rows, cols, x, 0, gamma, 0, beta, 0, EPS, mean, invStd, xhat, y, 0);
+        float[] dg = new float[cols];
+        float[] db = new float[cols];
+        float[] dx = new float[size];
+        LayerNorm.backward(rows, cols, w, 0, xhat, gamma, 0, invStd, dg, 0, db, 0, dx, 0);
+        fdCheck("ln", rows, cols, x, gamma, beta, w, dx, dg, db, false);
+    }
+
+    private static void fdCheck(String name, int rows, int cols, float[] x, float[] gamma, float[] beta, float[] w,
+            float[] dx, float[] dg, float[] db, boolean batch) {
+        double[] xd = LossesTest.toDouble(x);
+        double[] gd = LossesTest.toDouble(gamma);
+        double[] bd = LossesTest.toDouble(beta);
+        double h = 1e-5;
+        double[][] vars = {xd, gd, bd};
+        float[][] grads = {dx, dg, db};
+        String[] names = {"x", "gamma", "beta"};
+        for (int v = 0; v < 3; v++) {
+            double[] p = vars[v];
+            for (int i = 0; i < p.length; i++) {
+                double keep = p[i];
+                p[i] = keep + h;
+                double up = objective(batch, rows, cols, xd, gd, bd, w);
+                p[i] = keep - h;
+                double down = objective(batch, rows, cols, xd, gd, bd, w);
+                p[i] = keep;
+                assertClose(name + " d/d" + names[v] + "[" + i + "]", (up - down) / (2 * h), grads[v][i], FD_ABS,
+                        FD_REL);
+            }
+        }
+    }
+
+    private static double objective(boolean batch, int rows, int cols, double[] x, double[] g, double[] b,
+            float[] w) {
+        return batch ? ReferenceNorms.batchNormObjective(rows, cols, x, g, b, EPS, w)
+                : ReferenceNorms.layerNormObjective(rows, cols, x, g, b, EPS, w);
+    }
+}
