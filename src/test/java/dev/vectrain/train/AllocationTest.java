@@ -1,0 +1,26 @@
+/*
+ * Allocation: once warm, N training steps and N evaluation batches allocate 0 bytes on the calling thread and
+ * on every pool worker. Measured by AllocationMain in a fresh JVM, so the JIT profile is the one of a training
+ * application and not the one left behind by unrelated tests (which can keep C2 from scalarising vectors).
+ */
+package dev.vectrain.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AllocationTest {
+    @Test
+    void warmTrainingStepsAndEvaluationBatchesAllocateNothing() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(List.of("-Xmx512m"), AllocationMain.class, "2");
+        assertEquals(0, r.exitCode(), r.output());
+        String out = r.output();
+        assertTrue(out.contains("workers=1\n"), "threads(2) starts one worker thread:\n" + out);
+        for (String key : new String[] {"steps.caller", "steps.workers", "eval.caller", "eval.workers"}) {
+            assertTrue(out.contains(key + "=0\n"), "bytes allocated by " + AllocationMain.N + " warm "
+                    + key.replace(".", " on the ") + " should be 0:\n" + out);
+        }
+    }
+}
