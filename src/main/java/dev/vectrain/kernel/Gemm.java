@@ -360,7 +360,7 @@ public final class Gemm {
                 for (; p < k1; p += L) {
                     acc = FloatVector.fromArray(S, a, arow + p).fma(FloatVector.fromArray(S, b, brow + p), acc);
                 }
-                float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                float s = (float) Reductions.laneSum(acc);
                 for (; p < k; p++) {
                     s = Math.fma(a[arow + p], b[brow + p], s);
                 }
