@@ -260,8 +260,11 @@ final class Options {
                 + "adam, decoupled for adamw (default: 0; 0.01 for adamw).")
         Double weightDecay;
 
-        @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "constant", converter = ScheduleConverter.class,
-                description = "constant | step | cosine | warmup-cosine | plateau (default: ${DEFAULT-VALUE}).")
+        // Cosine decay to --min-lr over the run is the default: with a constant 0.001 the validation loss of the
+        // default MLP bottoms out by epoch 4 and early stopping then restores weights 1-2 points less accurate.
+        @Option(names = "--schedule", paramLabel = "NAME", defaultValue = "cosine", converter = ScheduleConverter.class,
+                description = "constant | step | cosine | warmup-cosine | plateau (default: ${DEFAULT-VALUE}, from --lr "
+                        + "down to --min-lr over all epochs).")
         ScheduleChoice schedule;
 
         @Option(names = "--step-size", paramLabel = "EPOCHS", defaultValue = "3",

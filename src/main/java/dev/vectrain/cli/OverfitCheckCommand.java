@@ -19,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "overfit-check", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
         description = {"Overfit one batch first: train the model on a single small batch and check that the loss "
                 + "falls to --target × its initial value. A network that cannot do this has a bug (learning rate, "
-                + "initialization, labels) that more data will not fix.", "Exit code 0: passed; 1: failed."})
+                + "initialization, labels) that more data will not fix. The rate is a constant --lr (no schedule).",
+                "Exit code 0: passed; 1: failed."})
 final class OverfitCheckCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -60,7 +61,7 @@ final class OverfitCheckCommand implements Callable<Integer> {
         if (model.dropout > 0 || (optim.weightDecay != null && optim.weightDecay > 0)) {
             progress.info("note: dropout / weight decay are on; they make overfitting one batch harder");
         }
-        try (Trainer t = Trainer.builder(m).optimizer(optim.optimizer()).schedule(optim.schedule(1, steps))
+        try (Trainer t = Trainer.builder(m).optimizer(optim.optimizer()).learningRate(optim.lr)
                 .clipping(optim.clipping()).batchSize(n).seed(run.seed).threads(run.threads()).build()) {
             OverfitReport r = t.overfitOneBatch(p.train(), n, steps, target);
             main.out.printf(Locale.ROOT, "overfit-check on %d rows with %s (%s):%n", n, m.spec(), optim.describe());

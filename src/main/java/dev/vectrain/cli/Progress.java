@@ -130,7 +130,7 @@ abstract class Progress {
             close();
             steps = 0;
             bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
-                    .setInitialMax(samples).setUnit(" samples", 1).showSpeed(new java.text.DecimalFormat("#,##0"))
+                    .setInitialMax(samples).setUnit(" rows", 1).showSpeed(new java.text.DecimalFormat("#,##0"))
                     .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(200)
                     .setConsumer(new ConsoleProgressBarConsumer(out)).clearDisplayOnFinish().build();
         }
@@ -140,7 +140,7 @@ abstract class Progress {
             if (bar != null) {
                 bar.stepBy(rows);
                 if ((steps++ & 7) == 0) {
-                    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
+                    bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", loss));
                 }
             }
         }

@@ -30,7 +30,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code vectrain train}. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
-        description = {"Train a dense network (default 784-512-256-10 ReLU MLP, He init, Adam 0.001, batch 128) on "
+        description = {"Train a dense network (default 784-512-256-10 ReLU MLP, He init, Adam 0.001 with cosine decay, "
+                + "batch 128, 10 epochs, early stopping patience 5) on "
                 + "Fashion-MNIST or your data, with validation, early stopping, checkpoints and plots.",
                 "Writes history.csv, loss.png, lr.png, model.ckpt and summary.json into --out."})
 final class TrainCommand implements Callable<Integer> {

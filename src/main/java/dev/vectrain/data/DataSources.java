@@ -15,8 +15,12 @@ import java.util.Locale;
 
 /** Locating and loading datasets. */
 public final class DataSources {
-    /** Where Debian's dataset-fashion-mnist installs the four IDX files. */
-    public static final Path SYSTEM_FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+    /**
+     * Where Debian's dataset-fashion-mnist installs the four IDX files; the system property
+     * {@code vectrain.fashionMnistDir} overrides it (e.g. to force the bundled sample).
+     */
+    public static final Path SYSTEM_FASHION_MNIST =
+            Path.of(System.getProperty("vectrain.fashionMnistDir", "/usr/share/datasets/fashion-mnist"));
     /** Class names of Fashion-MNIST, index = label. */
     public static final List<String> FASHION_MNIST_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover",
             "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
@@ -91,7 +95,7 @@ public final class DataSources {
     public static Loaded bundledSample() throws IOException {
         Dataset train = readResource("train", 10);
         Dataset test = readResource("t10k", 10);
-        return new Loaded(train, test, "the bundled Fashion-MNIST sample (" + train.rows() + " train / "
+        return new Loaded(train, test, "Fashion-MNIST sample inside the jar (" + train.rows() + " train / "
                 + test.rows() + " test images; install the Debian package dataset-fashion-mnist for the full "
                 + "60000 + 10000)", true, FASHION_MNIST_CLASSES);
     }
