@@ -119,6 +119,7 @@ def main():
     ap.add_argument("--jmh-jar", default=os.path.join(ROOT, "jmh", "target", "benchmarks.jar"))
     ap.add_argument("--vectrain-skip", default="", help="reason vectrain cannot run (shown in its column)")
     ap.add_argument("--train-cmd", default="", help="command for vectrain's full Fashion-MNIST run")
+    ap.add_argument("--first-step-cmd", default="", help="vectrain's FirstStep probe (batch threads appended)")
     ap.add_argument("--peak-cmd", default="", help="command printing gflops=<x> for a thread count (appended)")
     ap.add_argument("--batches", default=None)
     ap.add_argument("--threads", default="1,2")
@@ -287,7 +288,7 @@ def main():
 
     # vectrain's full Fashion-MNIST run: peak RSS (/usr/bin/time -v) and its own report
     vt_rss = vt_ttfs = None
-    if a.train_cmd and not a.vectrain_skip:
+    if a.train_cmd:
         cmd = ["/usr/bin/time", "-v"] + shlex.split(a.train_cmd)
         log("vectrain full run: " + " ".join(cmd))
         rc, out, err, wall, other = R.run(cmd, clean_env())
@@ -301,6 +302,17 @@ def main():
             notes.append(f"vectrain full run failed (rc {rc}): {(err.strip().splitlines() or ['?'])[-1][:120]}")
         else:
             notes.append(f"vectrain full run ({wall:.1f} s): {a.train_cmd}")
+
+    if a.first_step_cmd:
+        rc, out, err, wall, other = R.run(shlex.split(a.first_step_cmd) + ["128", "1"], clean_env())
+        d = last_json(out)
+        if rc == 0 and d:
+            vt_ttfs = d.get("ttfs_ms")
+            log(f"vectrain first step: {vt_ttfs} ms (first loss {d.get('first_loss')}, loss falls: {d.get('loss_ok')})")
+            if not d.get("loss_ok"):
+                notes.append("vectrain FirstStep: the loss did not fall over 50 steps")
+        else:
+            notes.append(f"vectrain FirstStep failed (rc {rc}): {(err.strip().splitlines() or ['?'])[-1][:120]}")
 
     # ---- 5. the table ---------------------------------------------------------------------------
     limit = {t: (peak[t] * 1e9 / FLOP_PER_SAMPLE if peak.get(t) else None) for t in threads}
