@@ -107,7 +107,7 @@ public final class Gemm {
         }
         Task t = pool.resource(TASK);
         int threads = fmas < PARALLEL_MIN_FMAS ? 1 : pool.threads();
-        t.set(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads);
+        t.set(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads, n <= L);
         try {
             if (t.used == 1) {
                 t.run(0, 1);
@@ -123,7 +123,7 @@ public final class Gemm {
     static final class Workspace {
         final float[] bPack = new float[KC * NC_PANELS * NR];
         final float[] aPack = new float[KC * MR];
-        final float[] tile = new float[MR * NR];
+        final float[] tile = new float[Math.max(MR * NR, GemmNarrow.ROWS * L)];
     }
 
     /** The per-pool task: argument fields set per call, a static split of the C tile grid over workers. */
@@ -132,6 +132,8 @@ public final class Gemm {
         boolean transA;
         boolean transB;
         boolean accumulate;
+        /** n <= LANES: rows split over threads, GemmNarrow does the work. */
+        boolean narrow;
         int m;
         int n;
         int k;
@@ -157,7 +159,8 @@ public final class Gemm {
         }
 
         void set(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b,
-                int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, int threads) {
+                int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, int threads, boolean narrow) {
+            this.narrow = narrow;
             this.transA = transA;
             this.transB = transB;
             this.m = m;
@@ -173,6 +176,12 @@ public final class Gemm {
             this.cOff = cOff;
             this.ldc = ldc;
             this.accumulate = accumulate;
+            if (narrow) {
+                tm = Math.min(threads, (m + GemmNarrow.ROWS - 1) / GemmNarrow.ROWS);
+                tn = 1;
+                used = tm;
+                return;
+            }
             int mTiles = (m + MR - 1) / MR;
             int nTiles = (n + NR - 1) / NR;
             long best = Long.MAX_VALUE;
@@ -200,6 +209,15 @@ public final class Gemm {
         @Override
         public void run(int worker, int workers) {
             if (worker >= used) {
+                return;
+            }
+            if (narrow) {
+                int groups = (m + GemmNarrow.ROWS - 1) / GemmNarrow.ROWS;
+                int r0 = Ranges.start(groups, worker, used) * GemmNarrow.ROWS;
+                int r1 = Math.min(m, Ranges.end(groups, worker, used) * GemmNarrow.ROWS);
+                Workspace w = ws[worker];
+                GemmNarrow.rows(transA, transB, r0, r1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+                        KC, w.bPack, w.tile);
                 return;
             }
             int mTiles = (m + MR - 1) / MR;
