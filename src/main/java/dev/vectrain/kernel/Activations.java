@@ -3,7 +3,8 @@
  * Forward y = f(x); backward dx = f'(x)·dy (overwrites dx), where x is the forward input and y the
  * forward output; each backward reads whichever of them it needs (documented per method).
  * Forward may run in place (x and y the same slice). Tails use masked vectors, so every element goes
- * through the same arithmetic whatever its position.
+ * through the same arithmetic whatever its position. exp and tanh come from VMath (tier-independent,
+ * within 2 ulp), not lanewise(EXP/TANH), so results do not depend on JIT compilation timing.
  * It is not a layer: no buffers, no state, no dispatch by name.
  */
 package dev.vectrain.kernel;
@@ -137,7 +138,7 @@ public final class Activations {
 
     static FloatVector sigmoid(FloatVector v) {
         FloatVector one = FloatVector.broadcast(S, 1f);
-        return one.div(v.neg().lanewise(VectorOperators.EXP).add(one));
+        return one.div(VMath.exp(v.neg()).add(one));
     }
 
     /** {@code dx = dy · y · (1 − y)}; reads y (x is unused and may be null). */
@@ -167,11 +168,11 @@ public final class Activations {
         int bound = S.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(y, yOff + i);
+            VMath.tanh(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, x, xOff + i, m).lanewise(VectorOperators.TANH).intoArray(y, yOff + i, m);
+            VMath.tanh(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
         }
     }
 
@@ -213,7 +214,7 @@ public final class Activations {
     private static FloatVector gelu(FloatVector v) {
         FloatVector x2 = v.mul(v);
         FloatVector u = x2.fma(GELU_C, 1f).mul(v).mul(GELU_K);
-        FloatVector t = u.lanewise(VectorOperators.TANH);
+        FloatVector t = VMath.tanh(u);
         return v.mul(0.5f).mul(t.add(1f));
     }
 
@@ -242,7 +243,7 @@ public final class Activations {
     private static FloatVector geluGrad(FloatVector v) {
         FloatVector xc = v.max(-GELU_CLAMP).min(GELU_CLAMP);
         FloatVector x2 = xc.mul(xc);
-        FloatVector t = x2.fma(GELU_C, 1f).mul(xc).mul(GELU_K).lanewise(VectorOperators.TANH);
+        FloatVector t = VMath.tanh(x2.fma(GELU_C, 1f).mul(xc).mul(GELU_K));
         FloatVector sech2 = t.neg().fma(t, FloatVector.broadcast(S, 1f));
         FloatVector inner = x2.fma(3f * GELU_C, 1f).mul(GELU_K).mul(xc).mul(sech2);
         return t.add(1f).add(inner).mul(0.5f);

@@ -1,14 +1,14 @@
 /*
  * BceWithLogits: binary cross-entropy on logits, forward beside backward. Shapes: logits, targets, d
  * (n) contiguous slices; targets in [0, 1] (not checked: soft targets are allowed).
- * Stable form per element: max(z, 0) − z·t + log1p(exp(−|z|)), which never overflows. The sum uses
+ * Stable form per element: max(z, 0) − z·t + log1p(exp(−|z|)), which never overflows; exp and log1p
+ * come from VMath (tier-independent). The sum uses
  * the fixed chunking of Reductions (deterministic; NaN/Inf propagate). It is not a weighted loss.
  */
 package dev.vectrain.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Binary cross-entropy with logits: mean over n elements. */
@@ -35,7 +35,7 @@ public final class BceWithLogits {
     }
 
     private static FloatVector term(FloatVector z, FloatVector t) {
-        FloatVector soft = z.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
+        FloatVector soft = VMath.log1pUnit(VMath.exp(z.abs().neg()));
         return z.max(0f).sub(z.mul(t)).add(soft);
     }
 

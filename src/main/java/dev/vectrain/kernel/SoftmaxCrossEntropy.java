@@ -3,7 +3,7 @@
  * beside backward. Shapes: logits, probs, dLogits (rows x classes) contiguous; labels (rows).
  * Stable for any finite logits (|z| up to ~1e38): each row is shifted by its maximum before exp, and
  * the loss is computed as log(sum) + max − z[label] in double. NaN in a row's logits surfaces as NaN
- * probabilities and a NaN loss. It is not a generic softmax layer (no temperature, no masking).
+ * probabilities and a NaN loss. exp is VMath.exp (tier-independent). It is not a generic softmax layer (no temperature, no masking).
  */
 package dev.vectrain.kernel;
 
@@ -75,8 +75,8 @@ public final class SoftmaxCrossEntropy {
             FloatVector s1 = FloatVector.zero(S);
             c = 0;
             for (; c + 2 * L <= classes; c += 2 * L) {
-                FloatVector e0 = FloatVector.fromArray(S, logits, lb + c).sub(vm).lanewise(VectorOperators.EXP);
-                FloatVector e1 = FloatVector.fromArray(S, logits, lb + c + L).sub(vm).lanewise(VectorOperators.EXP);
+                FloatVector e0 = VMath.exp(FloatVector.fromArray(S, logits, lb + c).sub(vm));
+                FloatVector e1 = VMath.exp(FloatVector.fromArray(S, logits, lb + c + L).sub(vm));
                 e0.intoArray(probs, pb + c);
                 e1.intoArray(probs, pb + c + L);
                 s0 = s0.add(e0);
@@ -84,7 +84,7 @@ public final class SoftmaxCrossEntropy {
             }
             for (; c < classes; c += L) {
                 VectorMask<Float> m = S.indexInRange(c, classes);
-                FloatVector e = FloatVector.fromArray(S, logits, lb + c, m).sub(vm).lanewise(VectorOperators.EXP);
+                FloatVector e = VMath.exp(FloatVector.fromArray(S, logits, lb + c, m).sub(vm));
                 e.intoArray(probs, pb + c, m);
                 s0 = s0.add(e, m);
             }

@@ -1,0 +1,102 @@
+/*
+ * ActivationBench: forward and backward activations. GB/s in the "gigabytes" counter; bytes per
+ * call: forward 8n (read x, write y), backward 12n (read x or y, read dy, write dx). The transcendental
+ * ones (sigmoid, tanh, GELU) show how far SVML exp/tanh are from the memory bound.
+ */
+package dev.vectrain.bench;
+
+import dev.vectrain.kernel.Activations;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class ActivationBench {
+    @Param({"4096", "4194304"})
+    public int n;
+
+    private float[] x;
+    private float[] y;
+    private float[] dy;
+    private float[] dx;
+
+    @Setup
+    public void setup() {
+        x = BenchChecks.random(3, n, -5, 5);
+        y = new float[n];
+        dy = BenchChecks.random(4, n, -1, 1);
+        dx = new float[n];
+        float[] expected = new float[n];
+        Activations.geluForward(n, x, 0, y, 0);
+        for (int i = 0; i < n; i++) {
+            double v = x[i];
+            expected[i] = (float) (0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))));
+        }
+        BenchChecks.close("gelu", expected, y, n, 1e-5);
+        Activations.sigmoidForward(n, x, 0, y, 0);
+        for (int i = 0; i < n; i++) {
+            expected[i] = (float) (1 / (1 + Math.exp(-x[i])));
+        }
+        BenchChecks.close("sigmoid", expected, y, n, 1e-5);
+        Activations.tanhForward(n, x, 0, y, 0);
+        for (int i = 0; i < n; i++) {
+            expected[i] = (float) Math.tanh(x[i]);
+        }
+        BenchChecks.close("tanh", expected, y, n, 1e-5);
+        Activations.reluForward(n, x, 0, y, 0);
+        for (int i = 0; i < n; i++) {
+            expected[i] = Math.max(0f, x[i]);
+        }
+        BenchChecks.close("relu", expected, y, n, 0);
+    }
+
+    @Benchmark
+    public float[] reluForward(Traffic t) {
+        Activations.reluForward(n, x, 0, y, 0);
+        t.add(8L * n);
+        return y;
+    }
+
+    @Benchmark
+    public float[] reluBackward(Traffic t) {
+        Activations.reluBackward(n, x, 0, y, 0, dy, 0, dx, 0);
+        t.add(12L * n);
+        return dx;
+    }
+
+    @Benchmark
+    public float[] sigmoidForward(Traffic t) {
+        Activations.sigmoidForward(n, x, 0, y, 0);
+        t.add(8L * n);
+        return y;
+    }
+
+    @Benchmark
+    public float[] tanhForward(Traffic t) {
+        Activations.tanhForward(n, x, 0, y, 0);
+        t.add(8L * n);
+        return y;
+    }
+
+    @Benchmark
+    public float[] geluForward(Traffic t) {
+        Activations.geluForward(n, x, 0, y, 0);
+        t.add(8L * n);
+        return y;
+    }
+
+    @Benchmark
+    public float[] geluBackward(Traffic t) {
+        Activations.geluBackward(n, x, 0, y, 0, dy, 0, dx, 0);
+        t.add(12L * n);
+        return dx;
+    }
+}

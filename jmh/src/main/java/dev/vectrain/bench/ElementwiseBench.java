@@ -1,0 +1,96 @@
+/*
+ * ElementwiseBench: the streaming kernels against two copy baselines (a plain loop the JIT
+ * auto-vectorizes, and System.arraycopy via Elementwise.copy) measured in the same run, so
+ * "fraction of copy bandwidth" is read off one table. GB/s in the "gigabytes" counter; bytes per call:
+ * copy 8n, axpy 12n, scale 8n, fill 4n.
+ */
+package dev.vectrain.bench;
+
+import dev.vectrain.kernel.Elementwise;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class ElementwiseBench {
+    /** 4096 floats (16 KB per array) stays in L1/L2; 4M floats (16 MB per array) streams from memory. */
+    @Param({"4096", "4194304"})
+    public int n;
+
+    private float[] x;
+    private float[] y;
+    private float alpha;
+
+    @Setup
+    public void setup() {
+        x = BenchChecks.random(1, n, -1, 1);
+        y = BenchChecks.random(2, n, -1, 1);
+        alpha = -1f;
+        float[] expected = y.clone();
+        for (int i = 0; i < n; i++) {
+            expected[i] = Math.fma(x[i], 0.5f, expected[i]);
+        }
+        float[] got = y.clone();
+        Elementwise.axpy(n, 0.5f, x, 0, got, 0);
+        BenchChecks.close("axpy", expected, got, n, 1e-6);
+        Elementwise.scale(n, -1f, got, 0);
+        for (int i = 0; i < n; i++) {
+            expected[i] = -expected[i];
+        }
+        BenchChecks.close("scale", expected, got, n, 0);
+        Elementwise.copy(n, x, 0, got, 0);
+        BenchChecks.close("copy", x, got, n, 0);
+    }
+
+    /** Baseline: plain loop copy, 8n bytes. */
+    @Benchmark
+    public float[] baselineCopyLoop(Traffic t) {
+        float[] src = x;
+        float[] dst = y;
+        for (int i = 0; i < n; i++) {
+            dst[i] = src[i];
+        }
+        t.add(8L * n);
+        return dst;
+    }
+
+    /** Elementwise.copy (System.arraycopy), 8n bytes. */
+    @Benchmark
+    public float[] copy(Traffic t) {
+        Elementwise.copy(n, x, 0, y, 0);
+        t.add(8L * n);
+        return y;
+    }
+
+    /** y += alpha·x with alpha = 1e-3 (no drift to overflow), 12n bytes. */
+    @Benchmark
+    public float[] axpy(Traffic t) {
+        Elementwise.axpy(n, 1e-3f, x, 0, y, 0);
+        t.add(12L * n);
+        return y;
+    }
+
+    /** x *= −1 (flips sign, no drift), 8n bytes. */
+    @Benchmark
+    public float[] scale(Traffic t) {
+        Elementwise.scale(n, alpha, y, 0);
+        t.add(8L * n);
+        return y;
+    }
+
+    /** fill, 4n bytes. */
+    @Benchmark
+    public float[] fill(Traffic t) {
+        Elementwise.fill(n, 0.25f, y, 0);
+        t.add(4L * n);
+        return y;
+    }
+}

@@ -1,0 +1,65 @@
+/*
+ * Allocation: once warm (C2-compiled, vectors scalarised), the pool reductions and batch norm allocate
+ * nothing on the calling thread. Measured with ThreadMXBean#getCurrentThreadAllocatedBytes; warm-up
+ * rounds repeat until the JIT has settled, so the test does not depend on compilation timing.
+ */
+package dev.vectrain.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vectrain.parallel.WorkerPool;
+import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class AllocationTest {
+    private static final int ROUNDS = 30;
+    private static final int CALLS = 200;
+
+    private static long allocatedBy(Runnable r) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < ROUNDS && best > 0; round++) {
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < CALLS; i++) {
+                r.run();
+            }
+            best = Math.min(best, mx.getCurrentThreadAllocatedBytes() - before);
+        }
+        return best;
+    }
+
+    @Test
+    void poolReductionsAndBatchNormAllocateNothingWhenWarm() {
+        SplittableRandom rnd = new SplittableRandom(19);
+        int n = 3 * Reductions.CHUNK + 11;
+        float[] x = KernelTesting.random(rnd, n, -1, 1);
+        int[] offsets = {0, 9000};
+        int[] lengths = {9000, n - 9000};
+        int rows = 64;
+        int cols = 520;
+        int size = rows * cols;
+        float[] bx = KernelTesting.random(rnd, size, -1, 1);
+        float[] gamma = KernelTesting.random(rnd, cols, 0.5, 1.5);
+        float[] beta = new float[cols];
+        float[] rm = new float[cols];
+        float[] rv = new float[cols];
+        float[] mean = new float[cols];
+        float[] invStd = new float[cols];
+        float[] xhat = new float[size];
+        float[] y = new float[size];
+        float[] dg = new float[cols];
+        float[] db = new float[cols];
+        float[] dx = new float[size];
+        double[] sink = new double[1];
+        try (WorkerPool pool = new WorkerPool(2)) {
+            assertEquals(0, allocatedBy(() -> sink[0] += Reductions.sumOfSquares(pool, n, x, 0)), "sumOfSquares");
+            assertEquals(0, allocatedBy(() -> sink[0] += Reductions.l2Norm(pool, n - 1, x, 1)), "l2Norm");
+            assertEquals(0, allocatedBy(() -> sink[0] += Reductions.l2Norm(pool, x, offsets, lengths, 2)), "sliced");
+            assertEquals(0, allocatedBy(() -> BatchNorm.forwardTrain(pool, rows, cols, bx, 0, gamma, 0, beta, 0,
+                    1e-5f, 0.1f, rm, 0, rv, 0, mean, invStd, xhat, y, 0)), "batch norm forward");
+            assertEquals(0, allocatedBy(() -> BatchNorm.backward(pool, rows, cols, y, 0, xhat, gamma, 0, invStd, dg,
+                    0, db, 0, dx, 0)), "batch norm backward");
+        }
+    }
+}

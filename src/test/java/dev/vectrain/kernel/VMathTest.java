@@ -1,0 +1,139 @@
+/*
+ * VMath: accuracy against Math (double) within 2 ulp, special values, and bitwise equality with a
+ * scalar replica of the same operation sequence. Scalar float arithmetic rounds identically in every
+ * JIT tier, so bitwise equality (checked cold and again hot, after C2 compiled the vector code) shows
+ * the vector functions do not depend on the tier.
+ */
+package dev.vectrain.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.UnaryOperator;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+class VMathTest {
+    private static final double MAX_ULP = 2.0;
+
+    /** Scalar replica of VMath.exp, operation for operation. */
+    static float exp(float x) {
+        float xc = x < VMath.EXP_LO || x > VMath.EXP_HI ? 0f : x;
+        float n = Math.fma(xc, 1.44269504088896341f, 12582912f) - 12582912f;
+        float r = Math.fma(n, -0.693359375f, xc);
+        r = Math.fma(n, 2.12194440e-4f, r);
+        float r2 = r * r;
+        float p = Math.fma(r, 1.9875691500E-4f, 1.3981999507E-3f);
+        p = Math.fma(p, r, 8.3334519073E-3f);
+        p = Math.fma(p, r, 4.1665795894E-2f);
+        p = Math.fma(p, r, 1.6666665459E-1f);
+        p = Math.fma(p, r, 5.0000001201E-1f);
+        p = Math.fma(p, r2, r) + 1f;
+        float y = p * Float.intBitsToFloat(((int) n + 126) << 23) * 2f;
+        if (x < VMath.EXP_LO) {
+            y = 0f;
+        }
+        if (x > VMath.EXP_HI) {
+            y = Float.POSITIVE_INFINITY;
+        }
+        return y;
+    }
+
+    private static float[] sweep(double lo, double hi, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (lo + (hi - lo) * i / (n - 1));
+        }
+        return x;
+    }
+
+    private static float[] apply(UnaryOperator<FloatVector> f, float[] x) {
+        float[] y = new float[x.length];
+        int l = Vec.LANES;
+        for (int i = 0; i + l <= x.length; i += l) {
+            f.apply(FloatVector.fromArray(Vec.SPECIES, x, i)).intoArray(y, i);
+        }
+        return y;
+    }
+
+    private static void accurate(String name, float[] x, float[] y, DoubleUnaryOperator exact) {
+        for (int i = 0; i < x.length; i++) {
+            double e = exact.applyAsDouble(x[i]);
+            float ef = (float) e;
+            double ulp = Math.ulp(Math.max(Math.abs(ef), Float.MIN_NORMAL));
+            double err = Math.abs(y[i] - e) / ulp;
+            if (!(err <= MAX_ULP)) {
+                fail(name + "(" + x[i] + ") = " + y[i] + ", exact " + e + ": " + err + " ulp");
+            }
+        }
+    }
+
+    @Test
+    void expIsAccurateAndMatchesItsScalarReplicaBitForBit() {
+        float[] x = sweep(-86.5, 88.7, 16 * 1024);
+        float[] y = apply(VMath::exp, x);
+        accurate("exp", x, y, Math::exp);
+        for (int round = 0; round < 2; round++) { // cold, then hot
+            for (int i = 0; i < x.length; i++) {
+                if (Float.floatToRawIntBits(exp(x[i])) != Float.floatToRawIntBits(y[i])) {
+                    fail("exp replica differs at " + x[i] + ": " + exp(x[i]) + " vs " + y[i]);
+                }
+            }
+            for (int i = 0; i < 200; i++) {
+                y = apply(VMath::exp, x);
+            }
+        }
+    }
+
+    @Test
+    void tanhAndLog1pAreAccurate() {
+        float[] x = sweep(-12, 12, 16 * 1024);
+        accurate("tanh", x, apply(VMath::tanh, x), Math::tanh);
+        float[] tiny = sweep(-1e-3, 1e-3, 16 * 64);
+        accurate("tanh", tiny, apply(VMath::tanh, tiny), Math::tanh);
+        float[] u = sweep(0, 1, 16 * 1024);
+        accurate("log1p", u, apply(VMath::log1pUnit, u), Math::log1p);
+        float[] small = sweep(0, 1e-6, 16 * 64);
+        accurate("log1p", small, apply(VMath::log1pUnit, small), Math::log1p);
+    }
+
+    @Test
+    void specialValues() {
+        int l = Vec.LANES;
+        float[] x = new float[l];
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, 89f, -100f, 1e-30f, -1e4f};
+        for (int i = 0; i < l; i++) {
+            x[i] = specials[i % specials.length];
+        }
+        float[] e = apply(VMath::exp, x);
+        float[] t = apply(VMath::tanh, x);
+        for (int i = 0; i < Math.min(l, specials.length); i++) {
+            float v = specials[i];
+            if (Float.isNaN(v)) {
+                assertTrue(Float.isNaN(e[i]) && Float.isNaN(t[i]), "NaN in, NaN out");
+            } else {
+                assertEquals(v > 88.72 ? Float.POSITIVE_INFINITY : v < -86.9 ? 0f : (float) Math.exp(v), e[i],
+                        Math.ulp((float) Math.exp(Math.min(v, 88))) * 2, "exp(" + v + ")");
+                assertEquals((float) Math.tanh(v), t[i], 1e-30f + Math.ulp((float) Math.tanh(v)) * 2, "tanh(" + v + ")");
+            }
+        }
+    }
+
+    @Test
+    void sigmoidKernelIsBitwiseReproducibleFromScalarOperations() {
+        float[] x = sweep(-30, 30, 1001);
+        float[] y = new float[x.length];
+        for (int round = 0; round < 300; round++) {
+            Activations.sigmoidForward(x.length, x, 0, y, 0);
+            if (round == 0 || round == 299) {
+                for (int i = 0; i < x.length; i++) {
+                    float expected = 1f / (exp(-x[i]) + 1f);
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(y[i]),
+                            "sigmoid(" + x[i] + ") round " + round);
+                }
+            }
+        }
+    }
+}
