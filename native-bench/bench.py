@@ -133,7 +133,7 @@ def main():
     quick = a.quick
     batches = [int(x) for x in (a.batches or ("1,128,512" if quick else "1,32,128,512")).split(",")]
     threads = [int(x) for x in a.threads.split(",")]
-    secs = a.seconds or (2.0 if quick else 5.0)
+    secs = a.seconds or (1.5 if quick else 5.0)
     c_bin = a.c_bin or os.path.join(a.build, "mlp_c")
     oblas = a.openblas_dir or os.path.join(a.build, "openblas-0.3.31")
     py = "/usr/bin/python3"
@@ -199,25 +199,28 @@ def main():
     have_jar_blas = os.path.exists(preload)
 
     def best_variants(t):
+        """PyTorch set-ups tried for the "best" column, most promising first (--quick tries only the first).
+        At 2 threads, BLAS threads plus OpenMP intra-op threads oversubscribe 2 cores and their spinning
+        pools fight, so the first 2-thread set-up gives the cores to BLAS alone."""
         v = []
         if have_jar_blas:
-            v.append((f"OpenBLAS 0.3.31 preloaded, BLAS {t} thr, intra-op {t}",
-                      clean_env(LD_PRELOAD=preload, LD_LIBRARY_PATH=oblas, OPENBLAS_NUM_THREADS=t,
-                                OMP_NUM_THREADS=t), []))
             if t > 1:
                 v.append((f"OpenBLAS 0.3.31 preloaded, BLAS {t} thr, intra-op 1",
                           clean_env(LD_PRELOAD=preload, LD_LIBRARY_PATH=oblas, OPENBLAS_NUM_THREADS=t,
                                     OMP_NUM_THREADS=1), ["--torch-threads", "1"]))
+            v.append((f"OpenBLAS 0.3.31 preloaded, BLAS {t} thr, intra-op {t}",
+                      clean_env(LD_PRELOAD=preload, LD_LIBRARY_PATH=oblas, OPENBLAS_NUM_THREADS=t,
+                                OMP_NUM_THREADS=t), []))
         v.append((f"Debian OpenBLAS, CORETYPE unset, BLAS {t} thr, intra-op {t}",
                   clean_env(OPENBLAS_NUM_THREADS=t, OMP_NUM_THREADS=t), []))
         if t > 1:
-            v.append((f"Debian OpenBLAS, CORETYPE unset, BLAS 1 thr, intra-op {t}",
-                      clean_env(OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=t), []))
+            v.append((f"Debian OpenBLAS, CORETYPE unset, BLAS {t} thr, intra-op 1",
+                      clean_env(OPENBLAS_NUM_THREADS=t, OMP_NUM_THREADS=1), ["--torch-threads", "1"]))
         return v[:1] if quick else v
 
     for b in batches:
         for t in threads:
-            s = max(secs, 2.0) if b == 1 else secs
+            s = max(secs, 2.0) if b == 1 and not quick else secs
             base = [py, torch_py, "--batch", str(b), "--threads", str(t), "--seconds", str(s), "--json"]
             log(f"batch {b}, {t} thread(s):")
             rc, out, err, _, other = R.run(base, dict(os.environ))
@@ -251,7 +254,7 @@ def main():
         vt_reason = f"no {a.jmh_jar}"
     if not vt_reason:
         out_json = os.path.join(a.build, "jmh-train.json")
-        wi, it = ("2", "3") if quick else ("3", "5")
+        wi, it = ("1", "2") if quick else ("2", "5")
         cmd = ["java", "--add-modules", "jdk.incubator.vector", "-jar", a.jmh_jar, "TrainStepBench",
                "-p", "batch=" + ",".join(map(str, batches)), "-p", "threads=" + ",".join(map(str, threads)),
                "-f", "1", "-wi", wi, "-w", "1s", "-i", it, "-r", "1s", "-prof", "gc",
@@ -273,9 +276,13 @@ def main():
                     per = 1000.0
                 elif unit.endswith("/us"):
                     per = 1e6
-                # one JMH op = one training step unless the benchmark says ops are samples
-                if r["mode"] == "thrpt":
-                    sps = score * per * (1 if "samples" in r["benchmark"].lower() else b)
+                # one JMH op = one training step; the "samples" aux counter (samples/s) wins when present
+                sec = r.get("secondaryMetrics") or {}
+                if "samples" in sec and sec["samples"].get("scoreUnit", "").startswith("ops/"):
+                    u = sec["samples"]["scoreUnit"]
+                    sps = sec["samples"]["score"] * (1000.0 if u.endswith("/ms") else 1e6 if u.endswith("/us") else 1.0)
+                elif r["mode"] == "thrpt":
+                    sps = score * per * b
                 else:
                     sps = None
                 a_norm = None
