@@ -216,6 +216,11 @@ public final class Gemm {
                 int r0 = Ranges.start(groups, worker, used) * GemmNarrow.ROWS;
                 int r1 = Math.min(m, Ranges.end(groups, worker, used) * GemmNarrow.ROWS);
                 Workspace w = ws[worker];
+                if (!transA) {
+                    GemmNarrow.dotRows(transB, r0, r1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+                            w.bPack);
+                    return;
+                }
                 GemmNarrow.rows(transA, transB, r0, r1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
                         KC, w.bPack, w.tile);
                 return;
