@@ -187,6 +187,23 @@ class TrainerTest {
         assertArrayEquals(uninterrupted, restored.parameters().values());
     }
 
+    @Test
+    void restoreRefusesAStateOfAnotherModelOrOptimizer() {
+        TrainerState s;
+        try (Trainer t = Trainer.builder(mlp(1)).optimizer(Optimizer.adam()).threads(1).build()) {
+            s = t.exportState();
+        }
+        try (Trainer t = Trainer.builder(mlp(1)).optimizer(Optimizer.sgd()).threads(1).build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.restore(s));
+            assertTrue(e.getMessage().contains("adam"), e.getMessage());
+        }
+        Model other = Model.builder(20).dense(16).relu().dense(4).build();
+        try (Trainer t = Trainer.builder(other).optimizer(Optimizer.adam()).threads(1).build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.restore(s));
+            assertTrue(e.getMessage().contains("dense(32"), e.getMessage());
+        }
+    }
+
     private static Model resumable(long seed) {
         return Model.builder(20).dense(48).batchNorm().relu().dropout(0.2f).dense(4).seed(seed).build();
     }
