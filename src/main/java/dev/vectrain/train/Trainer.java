@@ -78,8 +78,7 @@ public final class Trainer implements AutoCloseable {
         int evalBatch = b.evalBatchSize > 0 ? b.evalBatchSize : Math.max(batchSize, 256);
         this.evaluator = new Predictor(model, loss, evalBatch, pool, false);
         this.updater = new Updater(b.optimizer, b.clipping, b.nonFinitePolicy, params, pool);
-        this.plateau = Double.isNaN(b.plateauFactor) ? null
-                : new ReduceOnPlateau(b.plateauFactor, b.plateauPatience, b.plateauMinDelta, b.plateauMinScale);
+        this.plateau = b.plateau == null ? null : b.plateau.freshCopy();
         this.early = b.patience > 0 ? new EarlyStopping(b.patience, b.minDelta, b.restoreBest, params) : null;
         this.listeners = b.listeners.toArray(new TrainingListener[0]);
         this.shuffleRng = new Rng(b.seed);
