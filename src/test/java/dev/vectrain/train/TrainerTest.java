@@ -300,6 +300,24 @@ class TrainerTest {
     }
 
     @Test
+    void binaryClassificationWithBceCountsAccuracyBySign() {
+        Dataset lin = Synthetic.linear(400, 6, 1, 19);
+        float[] targets = new float[lin.rows()];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = lin.targets()[i] > 0 ? 1f : 0f;
+        }
+        Dataset d = Dataset.regression(lin.features(), targets, 6, 1);
+        Model m = Model.builder(6).dense(16).relu().dense(1).build();
+        try (Trainer t = Trainer.builder(m).loss(Loss.bceWithLogits()).learningRate(1e-2).batchSize(32).epochs(15)
+                .threads(1).build()) {
+            t.fit(d);
+            Evaluation e = t.evaluate(d);
+            assertTrue(e.accuracy() > 0.95, e.toString());
+            assertTrue(e.loss() < 0.2, e.toString());
+        }
+    }
+
+    @Test
     void concurrentPredictorsAgreeWithTheSerialOne() throws Exception {
         Model m = mlp(18);
         try (Trainer t = Trainer.builder(m).batchSize(32).epochs(1).threads(2).build()) {
