@@ -129,6 +129,11 @@ final class Plots {
             c.getStyler().setAnnotationLineColor(new Color(214, 39, 40));
         }
         c.getStyler().setXAxisDecimalPattern("0.0E0");
+        // Spikes after divergence would flatten the interesting part: show up to 1.5 × the starting loss.
+        if (smoothed.length > 0 && Double.isFinite(smoothed[0])) {
+            c.getStyler().setYAxisMin(0.0);
+            c.getStyler().setYAxisMax(Math.min(max(loss, smoothed), 1.5 * smoothed[0]));
+        }
         write(file, c);
     }
 
