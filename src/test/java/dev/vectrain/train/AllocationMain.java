@@ -3,10 +3,12 @@
  * batches on the calling thread and on every pool worker ("vectrain-worker-*") with
  * com.sun.management.ThreadMXBean, and prints them as key=value lines. Rounds repeat until the JIT has settled
  * (interpreted or C1-compiled vector code boxes); the smallest round counts. Used by AllocationTest.
+ * Arguments: threads, loss name, and optionally "all-layers" for a model with every layer kind.
  */
 package dev.vectrain.train;
 
 import dev.vectrain.data.Dataset;
+import dev.vectrain.loss.Loss;
 import dev.vectrain.nn.Model;
 import dev.vectrain.optim.Clipping;
 import dev.vectrain.optim.Optimizer;
@@ -60,19 +62,26 @@ final class AllocationMain {
 
     public static void main(String[] args) {
         int threads = Integer.parseInt(args[0]);
-        Dataset data = Synthetic.blobs(512, 64, 10, 1.0, 0.0, 3);
-        Model m = Model.builder(64).dense(128).batchNorm().relu().dropout(0.1f).dense(64).gelu().dense(10).build();
-        try (Trainer t = Trainer.builder(m).optimizer(Optimizer.adam()).learningRate(1e-3)
+        boolean classification = args[1].equals("softmax_cross_entropy");
+        Dataset data = classification ? Synthetic.blobs(512, 64, 10, 1.0, 0.0, 3) : Synthetic.linear(512, 64, 10, 3);
+        Dataset evalSet = classification ? Synthetic.blobs(64, 64, 10, 1.0, 0.0, 4) : Synthetic.linear(64, 64, 10, 4);
+        Model m = (args.length > 2 ? Model.builder(64).dense(128).batchNorm().relu().dropout(0.1f).dense(64).gelu()
+                .dense(32).layerNorm().tanh().dense(32).sigmoid().dense(10)
+                : Model.builder(64).dense(128).batchNorm().relu().dropout(0.1f).dense(64).gelu().dense(10)).build();
+        try (Trainer t = Trainer.builder(m).loss(Loss.parse(args[1])).optimizer(Optimizer.adam()).learningRate(1e-3)
                 .clipping(Clipping.byGlobalNorm(1.0).andByValue(0.5)).batchSize(64).evalBatchSize(64)
                 .threads(threads).build()) {
             long[] workers = workerIds();
             int[] batch = {0};
             Runnable step = () -> {
                 int off = (batch[0]++ % 8) * 64;
-                t.step(data.features(), off * 64, data.labels(), off, 64);
+                if (classification) {
+                    t.step(data.features(), off * 64, data.labels(), off, 64);
+                } else {
+                    t.step(data.features(), off * 64, data.targets(), off * 10, 64);
+                }
             };
             Evaluation into = new Evaluation();
-            Dataset evalSet = Synthetic.blobs(64, 64, 10, 1.0, 0.0, 4);
             Runnable eval = () -> t.evaluate(evalSet, into);
             long[] s = allocated(step, workers);
             long[] e = allocated(eval, workers);

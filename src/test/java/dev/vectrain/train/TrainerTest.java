@@ -125,15 +125,12 @@ class TrainerTest {
         }
     }
 
-    /**
-     * The first (1-thread) run only warms the JIT: the kernels' lanewise EXP/TANH give different last bits in
-     * the interpreter and in C2, so a comparison is only meaningful between compiled runs.
-     */
+    /** Runs cold and warm alike: the kernels use IEEE-exact lane operations only, so JIT tiers agree bitwise. */
     @Test
     void sameSeedGivesBitwiseIdenticalWeightsForAnyThreadCount() {
         Dataset train = Synthetic.blobs(300, 64, 10, 1.0, 0.05, 11);
         float[] reference = null;
-        for (int threads : new int[] {1, 1, 2, 4}) {
+        for (int threads : new int[] {1, 2, 4}) {
             Model m = Model.builder(64).dense(256).batchNorm().relu().dropout(0.1f).dense(128).relu().dense(10)
                     .seed(5).build();
             try (Trainer t = Trainer.builder(m).optimizer(Optimizer.adamW(0.01)).learningRate(1e-3)
@@ -142,8 +139,6 @@ class TrainerTest {
             }
             float[] w = m.parameters().values();
             if (reference == null) {
-                reference = new float[0];
-            } else if (reference.length == 0) {
                 reference = w.clone();
             } else {
                 assertArrayEquals(reference, w, threads + " threads");
@@ -151,16 +146,10 @@ class TrainerTest {
         }
     }
 
-    /** Warms the JIT first for the reason given on the thread-count test. */
     @Test
     void resumedRunEndsBitwiseIdenticalToAnUninterruptedOne() {
         Dataset train = Synthetic.blobs(200, 20, 4, 1.2, 0.1, 12);
         Dataset val = Synthetic.blobs(100, 20, 4, 1.2, 0.0, 13);
-        for (int warm = 0; warm < 3; warm++) {
-            try (Trainer t = resumableTrainer(resumable(21))) {
-                t.fit(train, val);
-            }
-        }
         Model whole = resumable(21);
         float[] uninterrupted;
         History full;
