@@ -119,7 +119,11 @@ def main():
     ap.add_argument("--jmh-jar", default=os.path.join(ROOT, "jmh", "target", "benchmarks.jar"))
     ap.add_argument("--vectrain-skip", default="", help="reason vectrain cannot run (shown in its column)")
     ap.add_argument("--train-cmd", default="", help="command for vectrain's full Fashion-MNIST run")
-    ap.add_argument("--peak-cmd", default="", help="command printing gflops=<x> for a thread count (appended)")
+    ap.add_argument("--first-step-cmd", default="", help="vectrain's FirstStep probe (batch threads appended)")
+    ap.add_argument("--peak-cmd", action="append", default=[],
+                    help="FMA-peak probe printing 'threads=N gflops=X' lines; with {t} in it, run once per thread "
+                         "count. Several probes: the highest figure per thread count is the peak (load on a "
+                         "shared machine can only lower a probe's figure)")
     ap.add_argument("--batches", default=None)
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--seconds", type=float, default=None)
@@ -129,7 +133,7 @@ def main():
     quick = a.quick
     batches = [int(x) for x in (a.batches or ("1,128,512" if quick else "1,32,128,512")).split(",")]
     threads = [int(x) for x in a.threads.split(",")]
-    secs = a.seconds or (2.0 if quick else 5.0)
+    secs = a.seconds or (1.5 if quick else 5.0)
     c_bin = a.c_bin or os.path.join(a.build, "mlp_c")
     oblas = a.openblas_dir or os.path.join(a.build, "openblas-0.3.31")
     py = "/usr/bin/python3"
@@ -155,15 +159,18 @@ def main():
         return d
 
     # ---- 1. FLOP limit ------------------------------------------------------------------------
-    peak = {}
+    peak = {t: None for t in threads}
+    for pc in a.peak_cmd:
+        runs = [pc.replace("{t}", str(t)) for t in threads] if "{t}" in pc else [pc]
+        for cmd in runs:
+            rc, out, err, wall, other = R.run(shlex.split(cmd))
+            for m in re.finditer(r"threads=(\d+)\s+gflops=([0-9.]+)", out):
+                t, g = int(m.group(1)), float(m.group(2))
+                if rc == 0 and t in peak and (peak[t] is None or g > peak[t]):
+                    peak[t] = g
+            log(f"FMA peak probe {cmd}: " + "; ".join(out.strip().splitlines()) + f" (other load {other:.2f} cores)")
     for t in threads:
-        if a.peak_cmd:
-            rc, out, err, wall, other = R.run(shlex.split(a.peak_cmd) + [str(t)])
-            m = re.search(r"gflops=([0-9.]+)", out)
-            peak[t] = float(m.group(1)) if rc == 0 and m else None
-            log(f"FMA peak, {t} thread(s): {peak[t]} GFLOP/s")
-        else:
-            peak[t] = None
+        log(f"FMA peak, {t} thread(s): {peak[t]} GFLOP/s")
 
     # ---- 2. C cross-check against PyTorch (same weights, file order, 5 steps) ------------------
     c_ok, c_note = True, ""
@@ -192,25 +199,28 @@ def main():
     have_jar_blas = os.path.exists(preload)
 
     def best_variants(t):
+        """PyTorch set-ups tried for the "best" column, most promising first (--quick tries only the first).
+        At 2 threads, BLAS threads plus OpenMP intra-op threads oversubscribe 2 cores and their spinning
+        pools fight, so the first 2-thread set-up gives the cores to BLAS alone."""
         v = []
         if have_jar_blas:
-            v.append((f"OpenBLAS 0.3.31 preloaded, BLAS {t} thr, intra-op {t}",
-                      clean_env(LD_PRELOAD=preload, LD_LIBRARY_PATH=oblas, OPENBLAS_NUM_THREADS=t,
-                                OMP_NUM_THREADS=t), []))
             if t > 1:
                 v.append((f"OpenBLAS 0.3.31 preloaded, BLAS {t} thr, intra-op 1",
                           clean_env(LD_PRELOAD=preload, LD_LIBRARY_PATH=oblas, OPENBLAS_NUM_THREADS=t,
                                     OMP_NUM_THREADS=1), ["--torch-threads", "1"]))
+            v.append((f"OpenBLAS 0.3.31 preloaded, BLAS {t} thr, intra-op {t}",
+                      clean_env(LD_PRELOAD=preload, LD_LIBRARY_PATH=oblas, OPENBLAS_NUM_THREADS=t,
+                                OMP_NUM_THREADS=t), []))
         v.append((f"Debian OpenBLAS, CORETYPE unset, BLAS {t} thr, intra-op {t}",
                   clean_env(OPENBLAS_NUM_THREADS=t, OMP_NUM_THREADS=t), []))
         if t > 1:
-            v.append((f"Debian OpenBLAS, CORETYPE unset, BLAS 1 thr, intra-op {t}",
-                      clean_env(OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=t), []))
+            v.append((f"Debian OpenBLAS, CORETYPE unset, BLAS {t} thr, intra-op 1",
+                      clean_env(OPENBLAS_NUM_THREADS=t, OMP_NUM_THREADS=1), ["--torch-threads", "1"]))
         return v[:1] if quick else v
 
     for b in batches:
         for t in threads:
-            s = max(secs, 2.0) if b == 1 else secs
+            s = max(secs, 2.0) if b == 1 and not quick else secs
             base = [py, torch_py, "--batch", str(b), "--threads", str(t), "--seconds", str(s), "--json"]
             log(f"batch {b}, {t} thread(s):")
             rc, out, err, _, other = R.run(base, dict(os.environ))
@@ -244,7 +254,7 @@ def main():
         vt_reason = f"no {a.jmh_jar}"
     if not vt_reason:
         out_json = os.path.join(a.build, "jmh-train.json")
-        wi, it = ("2", "3") if quick else ("3", "5")
+        wi, it = ("1", "2") if quick else ("2", "5")
         cmd = ["java", "--add-modules", "jdk.incubator.vector", "-jar", a.jmh_jar, "TrainStepBench",
                "-p", "batch=" + ",".join(map(str, batches)), "-p", "threads=" + ",".join(map(str, threads)),
                "-f", "1", "-wi", wi, "-w", "1s", "-i", it, "-r", "1s", "-prof", "gc",
@@ -266,9 +276,13 @@ def main():
                     per = 1000.0
                 elif unit.endswith("/us"):
                     per = 1e6
-                # one JMH op = one training step unless the benchmark says ops are samples
-                if r["mode"] == "thrpt":
-                    sps = score * per * (1 if "samples" in r["benchmark"].lower() else b)
+                # one JMH op = one training step; the "samples" aux counter (samples/s) wins when present
+                sec = r.get("secondaryMetrics") or {}
+                if "samples" in sec and sec["samples"].get("scoreUnit", "").startswith("ops/"):
+                    u = sec["samples"]["scoreUnit"]
+                    sps = sec["samples"]["score"] * (1000.0 if u.endswith("/ms") else 1e6 if u.endswith("/us") else 1.0)
+                elif r["mode"] == "thrpt":
+                    sps = score * per * b
                 else:
                     sps = None
                 a_norm = None
@@ -287,7 +301,7 @@ def main():
 
     # vectrain's full Fashion-MNIST run: peak RSS (/usr/bin/time -v) and its own report
     vt_rss = vt_ttfs = None
-    if a.train_cmd and not a.vectrain_skip:
+    if a.train_cmd:
         cmd = ["/usr/bin/time", "-v"] + shlex.split(a.train_cmd)
         log("vectrain full run: " + " ".join(cmd))
         rc, out, err, wall, other = R.run(cmd, clean_env())
@@ -301,6 +315,17 @@ def main():
             notes.append(f"vectrain full run failed (rc {rc}): {(err.strip().splitlines() or ['?'])[-1][:120]}")
         else:
             notes.append(f"vectrain full run ({wall:.1f} s): {a.train_cmd}")
+
+    if a.first_step_cmd:
+        rc, out, err, wall, other = R.run(shlex.split(a.first_step_cmd) + ["128", "1"], clean_env())
+        d = last_json(out)
+        if rc == 0 and d:
+            vt_ttfs = d.get("ttfs_ms")
+            log(f"vectrain first step: {vt_ttfs} ms (first loss {d.get('first_loss')}, loss falls: {d.get('loss_ok')})")
+            if not d.get("loss_ok"):
+                notes.append("vectrain FirstStep: the loss did not fall over 50 steps")
+        else:
+            notes.append(f"vectrain FirstStep failed (rc {rc}): {(err.strip().splitlines() or ['?'])[-1][:120]}")
 
     # ---- 5. the table ---------------------------------------------------------------------------
     limit = {t: (peak[t] * 1e9 / FLOP_PER_SAMPLE if peak.get(t) else None) for t in threads}

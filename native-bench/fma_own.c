@@ -3,7 +3,7 @@
  * (enough to cover 4-cycle latency on 2 FMA pipes); each thread times its own CPU time after a common
  * start line, the rates are summed; best of 5 trials of about 30 ms.
  * Build: gcc -O2 -mavx512f -pthread -o fma_own fma_own.c     Run: fma_own THREADS
- * Prints one line: gflops=<best GFLOP/s summed over threads>
+ * Prints one line: fma_own threads=T gflops=<best GFLOP/s summed over threads>
  */
 #include <immintrin.h>
 #include <pthread.h>
@@ -62,6 +62,6 @@ int main(int argc, char **argv) {
         pthread_barrier_destroy(&start_line);
         if (gf > best) best = gf;
     }
-    printf("gflops=%.1f\n", best);
+    printf("fma_own threads=%d gflops=%.1f\n", t, best);
     return 0;
 }
