@@ -24,12 +24,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** PNG plots for training runs. */
 final class Plots {
-    static {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-    }
-
     private static final int WIDTH = 900;
     private static final int HEIGHT = 540;
 
