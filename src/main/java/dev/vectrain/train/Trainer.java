@@ -78,8 +78,7 @@ public final class Trainer implements AutoCloseable {
         int evalBatch = b.evalBatchSize > 0 ? b.evalBatchSize : Math.max(batchSize, 256);
         this.evaluator = new Predictor(model, loss, evalBatch, pool, false);
         this.updater = new Updater(b.optimizer, b.clipping, b.nonFinitePolicy, params, pool);
-        this.plateau = Double.isNaN(b.plateauFactor) ? null
-                : new ReduceOnPlateau(b.plateauFactor, b.plateauPatience, b.plateauMinDelta, b.plateauMinScale);
+        this.plateau = b.plateau == null ? null : b.plateau.freshCopy();
         this.early = b.patience > 0 ? new EarlyStopping(b.patience, b.minDelta, b.restoreBest, params) : null;
         this.listeners = b.listeners.toArray(new TrainingListener[0]);
         this.shuffleRng = new Rng(b.seed);
@@ -139,6 +138,11 @@ public final class Trainer implements AutoCloseable {
             }
         }
         return history;
+    }
+
+    /** {@link #fit(Dataset, Dataset)} without a validation set (early stopping then watches the training loss). */
+    public History fit(Dataset train) {
+        return fit(train, null);
     }
 
     private void runEpoch(Dataset train, Dataset validation) {
@@ -379,6 +383,10 @@ public final class Trainer implements AutoCloseable {
         if (!state.modelSpec().equals(model.spec().toString())) {
             throw new IllegalArgumentException("state is for model '" + state.modelSpec() + "', this trainer trains '"
                     + model.spec() + "'");
+        }
+        if (!state.optimizer().equals(updater.optimizer().toString())) {
+            throw new IllegalArgumentException("state was written by " + state.optimizer() + ", this trainer runs "
+                    + updater.optimizer());
         }
         params.copyFrom(state.values(), state.modelState());
         updater.restore(state.optimizerSteps(), state.optimizerUpdates(), state.skippedSteps(), state.optimizerState());
