@@ -119,15 +119,6 @@ final class LrFindCommand implements Callable<Integer> {
                 argMin = s;
             }
         }
-        int steepest = 0;
-        double slope = Double.POSITIVE_INFINITY;
-        for (int s = 1; s <= argMin; s++) {
-            double d = (smooth[s] - smooth[s - 1]) / Math.log(lrs[s] / lrs[s - 1]);
-            if (d < slope) {
-                slope = d;
-                steepest = s;
-            }
-        }
         double suggested = lrs[argMin] / 10;
         Path dir = Workbench.outDir(out, "lr-find");
         boolean created = Workbench.create(dir);
@@ -147,8 +138,7 @@ final class LrFindCommand implements Callable<Integer> {
             }
         }
         main.out.printf(Locale.ROOT, "lr-find: %d steps from %.1e (stopped: %s)%n", done, startLr, stop);
-        main.out.printf(Locale.ROOT, "lowest smoothed loss %.4f at lr %.2e; steepest descent at lr %.2e%n",
-                smooth[argMin], lrs[argMin], lrs[steepest]);
+        main.out.printf(Locale.ROOT, "lowest smoothed loss %.4f at lr %.2e%n", smooth[argMin], lrs[argMin]);
         main.out.printf(Locale.ROOT, "suggested --lr %.2g (the minimum's rate / 10)%n", suggested);
         main.out.println("outputs: " + dir + "/{lr_find.csv, lr_find.png}");
         return Main.EXIT_OK;

@@ -55,6 +55,9 @@ public final class Main implements Runnable {
                     + "--add-modules jdk.incubator.vector (scripts/train does)");
             return EXIT_BAD_INPUT;
         }
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");   // plots are drawn off-screen, also on desktops
+        }
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", debug ? "debug" : "warn");
         }

@@ -34,11 +34,13 @@ final class ModelCheckpoint {
     static final String LR_STEPS = "lr.per_step";
     static final String CLASS_NAMES = "classes.names";
     static final String COMMAND = "command";
+    static final String SETTINGS = "settings";                       // what must match for an exact resume
 
     private ModelCheckpoint() {
     }
 
-    static Checkpoint of(TrainerState s, Standardizer st, double[] lrSteps, List<String> classNames, String command) {
+    static Checkpoint of(TrainerState s, Standardizer st, double[] lrSteps, List<String> classNames, String command,
+                         String settings) {
         Checkpoint c = new Checkpoint().put(Checkpoint.ARCHITECTURE, s.modelSpec())
                 .put(Checkpoint.STANDARDIZER_MEAN, st.mean()).put(Checkpoint.STANDARDIZER_STD, st.std())
                 .put(Checkpoint.PARAMETERS, s.values()).put(MODEL_STATE, s.modelState())
@@ -63,6 +65,7 @@ final class ModelCheckpoint {
             c.put(CLASS_NAMES, String.join("\n", classNames));
         }
         c.put(COMMAND, command);
+        c.put(SETTINGS, settings);
         return c;
     }
 

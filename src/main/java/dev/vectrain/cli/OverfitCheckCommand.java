@@ -64,7 +64,7 @@ final class OverfitCheckCommand implements Callable<Integer> {
         try (Trainer t = Trainer.builder(m).optimizer(optim.optimizer()).learningRate(optim.lr)
                 .clipping(optim.clipping()).batchSize(n).seed(run.seed).threads(run.threads()).build()) {
             OverfitReport r = t.overfitOneBatch(p.train(), n, steps, target);
-            main.out.printf(Locale.ROOT, "overfit-check on %d rows with %s (%s):%n", n, m.spec(), optim.describe());
+            main.out.printf(Locale.ROOT, "overfit-check on %d rows with %s (%s, constant lr %s):%n", n, m.spec(), optim.optimizer(), optim.lr);
             main.out.println(r.message());
             return r.passed() ? Main.EXIT_OK : Main.EXIT_FAILED;
         }

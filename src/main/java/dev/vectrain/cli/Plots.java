@@ -24,12 +24,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** PNG plots for training runs. */
 final class Plots {
-    static {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
-    }
-
     private static final int WIDTH = 900;
     private static final int HEIGHT = 540;
 
@@ -129,6 +123,11 @@ final class Plots {
             c.getStyler().setAnnotationLineColor(new Color(214, 39, 40));
         }
         c.getStyler().setXAxisDecimalPattern("0.0E0");
+        // Spikes after divergence would flatten the interesting part: show up to 1.5 × the starting loss.
+        if (smoothed.length > 0 && Double.isFinite(smoothed[0])) {
+            c.getStyler().setYAxisMin(0.0);
+            c.getStyler().setYAxisMax(Math.min(max(loss, smoothed), 1.5 * smoothed[0]));
+        }
         write(file, c);
     }
 

@@ -123,12 +123,20 @@ final class TrainCommand implements Callable<Integer> {
         int batch = optim.batchSize(rows);
         long stepsPerEpoch = (rows + batch - 1) / batch;
         Path dir = out != null ? out : resume != null ? resume.toAbsolutePath().getParent() : Workbench.outDir(null, null);
+        String settings = settings(p, batch);
+        if (resumed != null && resumed.has(ModelCheckpoint.SETTINGS)
+                && !resumed.string(ModelCheckpoint.SETTINGS).equals(settings)) {
+            main.err.println("vectrain train: warning: the run in " + resume + " used other settings; the result will differ from an "
+                    + "uninterrupted run. Checkpoint: [" + resumed.string(ModelCheckpoint.SETTINGS) + "], now: ["
+                    + settings + "]");
+        }
         boolean created = Workbench.create(dir);
+        Workbench.removeStaleTemps(dir);
         boolean success = false;
         String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());
         List<String> classNames = p.loaded().classNames();
         Listener listener = new Listener(progress, dir, p.standardizer(), rows, batch,
-                state != null ? ModelCheckpoint.lrSteps(resumed) : new double[0], classNames, command);
+                state != null ? ModelCheckpoint.lrSteps(resumed) : new double[0], classNames, command, settings);
         TrainerBuilder b = Trainer.builder(m).optimizer(optim.optimizer()).schedule(optim.schedule(epochs, stepsPerEpoch))
                 .clipping(optim.clipping()).batchSize(batch).epochs(epochs).seed(run.seed).threads(threads)
                 .listener(listener);
@@ -159,7 +167,7 @@ final class TrainCommand implements Callable<Integer> {
             Evaluation test = p.test() != null ? t.evaluate(p.test()) : null;
             TrainerState fin = t.exportState();
             double[] lrs = listener.lr.toArray();
-            ModelCheckpoint.of(fin, p.standardizer(), lrs, classNames, command).write(dir.resolve("model.ckpt"));
+            ModelCheckpoint.of(fin, p.standardizer(), lrs, classNames, command, settings).write(dir.resolve("model.ckpt"));
             Workbench.writeHistory(dir.resolve("history.csv"), h);
 
             int bestEpoch = bestEpoch(h, fin, p.validation() != null);
@@ -242,6 +250,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The options that decide the weights besides the architecture (--epochs may grow on resume). */
+    private String settings(Workbench.Prepared p, int batch) {
+        return String.format(Locale.ROOT, "data %s; %s; batch %d; seed %d; val-fraction %s; patience %d; min-delta %s",
+                p.loaded().description(), optim.describe(), batch, run.seed, valFraction, patience, minDelta);
+    }
+
     /** 1-based epoch of the best monitored loss (the early-stopping one when tracked), 0 when none. */
     private static int bestEpoch(History h, TrainerState fin, boolean validation) {
         if (h.epochs() == 0) {
@@ -271,13 +285,14 @@ final class TrainCommand implements Callable<Integer> {
         private final int batch;
         private final List<String> classNames;
         private final String command;
+        private final String settings;
         final Workbench.Doubles lr;
         private int epoch = -1;
         private long done;
         private double bestVal = Double.POSITIVE_INFINITY;
 
         Listener(Progress progress, Path dir, Standardizer standardizer, int rows, int batch, double[] lrSoFar,
-                 List<String> classNames, String command) {
+                 List<String> classNames, String command, String settings) {
             this.progress = progress;
             this.dir = dir;
             this.standardizer = standardizer;
@@ -286,6 +301,7 @@ final class TrainCommand implements Callable<Integer> {
             this.lr = new Workbench.Doubles(lrSoFar);
             this.classNames = classNames;
             this.command = command;
+            this.settings = settings;
         }
 
         @Override
@@ -317,7 +333,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 Workbench.writeHistory(dir.resolve("history.csv"), h);
                 if (checkpointEvery > 0 && (e + 1) % checkpointEvery == 0) {
-                    ModelCheckpoint.of(t.exportState(), standardizer, lr.toArray(), classNames, command)
+                    ModelCheckpoint.of(t.exportState(), standardizer, lr.toArray(), classNames, command, settings)
                             .write(dir.resolve("model.ckpt"));
                 }
             } catch (IOException ex) {

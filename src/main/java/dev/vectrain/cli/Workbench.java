@@ -94,6 +94,21 @@ final class Workbench {
         }
     }
 
+    /** Deletes temp files an earlier run left when it was killed in the middle of an atomic write. */
+    static void removeStaleTemps(Path dir) {
+        try (var s = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) s::iterator) {
+                String n = f.getFileName().toString();
+                if (n.startsWith(".") && n.endsWith(".tmp") && (n.startsWith(".model.ckpt.") || n.startsWith(".history.csv.")
+                        || n.startsWith(".summary.json.") || n.startsWith(".loss.png.") || n.startsWith(".lr.png."))) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
+    }
+
     /** history.csv with the columns the README documents. */
     static void writeHistory(Path file, History h) throws IOException {
         StringBuilder b = new StringBuilder("epoch,train_loss,val_loss,val_accuracy,lr,grad_norm,seconds,samples_per_s,skipped_steps\n");

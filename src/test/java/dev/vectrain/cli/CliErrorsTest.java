@@ -162,6 +162,17 @@ class CliErrorsTest {
     }
 
     @Test
+    void resumingWithOtherSettingsWarns() throws Exception {
+        Path copy = dir.resolve("copy.ckpt");
+        Files.copy(ckpt, copy);
+        Cli.Result r = Cli.run("train", "--data", csv.toString(), "--layers", "16", "--epochs", "3", "--threads", "1",
+                "--seed", "5", "--resume", copy.toString(), "--out", dir.resolve("o").toString(), "--quiet");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("warning: the run in " + copy + " used other settings") && r.err().contains("seed 5"),
+                r.toString());
+    }
+
+    @Test
     void layersNotPositiveIntegers() {
         for (String bad : new String[] {"512,x", "0", "-3", "12,,4", "1.5"}) {
             failTrain("--layers", "--layers", bad);

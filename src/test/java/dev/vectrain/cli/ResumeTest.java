@@ -60,6 +60,7 @@ class ResumeTest {
         resume.add(ckpt.toString());
         Cli.Result r = Cli.run(resume.toArray(new String[0]));
         assertEquals(0, r.code(), r.toString());
+        assertEquals("", r.err(), "same settings: no warning");
 
         Path straight = dir.resolve("straight");
         Cli.Result s = Cli.run(trainArgs(data, straight).toArray(new String[0]));
