@@ -390,7 +390,7 @@ def main():
 
     # per-system resources
     print()
-    print("system            peak RSS MiB  first step ms  BLAS / kernel, set-up                                   other load")
+    print("system            peak RSS MiB  first step ms  BLAS, kernel                                                 other load")
     rows = []
     for c, name in (("vectrain", "vectrain"), ("torch_shipped", "PyTorch shipped"),
                     ("torch_best", "PyTorch best"), ("c", "C+OpenBLAS")):
@@ -401,10 +401,11 @@ def main():
         ttfs = statistics.median(ttfs_l) if ttfs_l else (vt_ttfs if c == "vectrain" else None)
         kern = ""
         if js and c != "vectrain":
-            kern = js[0].get("blas_config", "")[:40]
+            cores = sorted({j.get("blas_core", "?") for j in js})
+            vers = sorted({" ".join(j.get("blas_config", "?").split()[:2]) for j in js})
+            kern = f"{'/'.join(vers)}, {'/'.join(cores)} kernel"
         if c == "torch_best":
-            vs = sorted({x.get("variant", "") for x in cells})
-            kern = "best of: " + "; ".join(vs) if len(vs) > 1 else (vs[0] if vs else "")
+            kern += " (set-ups below)"
             wins = [f"b{b}/{t}t: {res[(c, b, t)].get('variant', '?')}" for b in batches for t in threads]
             notes.append("PyTorch best, winning set-up per cell: " + ", ".join(wins))
         if c == "vectrain":
