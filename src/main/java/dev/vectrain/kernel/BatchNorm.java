@@ -4,10 +4,12 @@
  * dGamma, dBeta, runMean, runVar (cols) at offsets; mean, invStd (cols) and xhat owned by the caller
  * (offset 0), saved by forwardTrain for backward.
  *
- * Work is split by columns: a vector of LANES columns walks all rows in order 0..rows-1 with its sums
- * in registers, so every column's statistics are computed by the same operations in the same order
- * whatever the pool size (bitwise-identical results), and no scratch memory is needed. Worker ranges
- * are aligned to LANES. Variance by two passes, never E[x²] − μ².
+ * Work is split by columns into ranges aligned to LANES, one per worker. Each worker streams its
+ * column range of every row in order 0..rows-1 (contiguous reads the prefetchers follow), keeping
+ * per-column sums in the small mean/invStd outputs (forward) or a per-pool scratch (backward). Every
+ * column's statistics are therefore computed by the same operations in the same row order whatever
+ * the pool size: results are bitwise identical for any number of threads (and with a null pool).
+ * Variance by two passes, never E[x²] − μ².
  * It is not a layer: it keeps no running state of its own.
  */
 package dev.vectrain.kernel;
@@ -25,6 +27,8 @@ public final class BatchNorm {
     private static final int L = Vec.LANES;
     /** Below this many elements the call runs on the caller's thread only. */
     static final int PARALLEL_THRESHOLD = 1 << 15;
+    /** Rows per block in forwardInference. */
+    private static final int INFERENCE_ROWS = 8;
 
     private static final WorkerPool.Key<Task> TASK = new WorkerPool.Key<>(p -> new Task());
 
@@ -96,42 +100,80 @@ public final class BatchNorm {
         t.execute(pool);
     }
 
+    /**
+     * Forward for columns [c0, c1) (c0 a multiple of LANES). Streams x row by row (contiguous reads) and
+     * accumulates each column's sums in the caller's mean and invStd arrays, which stay in L1.
+     */
     static void forwardColumns(int c0, int c1, int rows, int cols, float[] x, int xOff, float[] gamma, int gOff,
             float[] beta, int bOff, float eps, float momentum, float[] runMean, int rmOff, float[] runVar, int rvOff,
             float[] mean, float[] invStd, float[] xhat, float[] y, int yOff) {
+        int full = c0 + (c1 - c0) / L * L;
         FloatVector n = FloatVector.broadcast(S, (float) rows);
+        // pass 1: column sums in mean[], rows in order
+        java.util.Arrays.fill(mean, c0, c1, 0f);
+        for (int r = 0; r < rows; r++) {
+            int p = xOff + r * cols;
+            int c = c0;
+            for (; c < full; c += L) {
+                FloatVector.fromArray(S, mean, c).add(FloatVector.fromArray(S, x, p + c)).intoArray(mean, c);
+            }
+            if (c < c1) {
+                VectorMask<Float> m = S.indexInRange(c, c1);
+                FloatVector.fromArray(S, mean, c, m).add(FloatVector.fromArray(S, x, p + c, m)).intoArray(mean, c, m);
+            }
+        }
+        for (int c = c0; c < c1; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector.fromArray(S, mean, c, m).div(n).intoArray(mean, c, m);
+        }
+        // pass 2: centred sums of squares in invStd[]
+        java.util.Arrays.fill(invStd, c0, c1, 0f);
+        for (int r = 0; r < rows; r++) {
+            int p = xOff + r * cols;
+            int c = c0;
+            for (; c < full; c += L) {
+                FloatVector d = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, mean, c));
+                d.fma(d, FloatVector.fromArray(S, invStd, c)).intoArray(invStd, c);
+            }
+            if (c < c1) {
+                VectorMask<Float> m = S.indexInRange(c, c1);
+                FloatVector d = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, mean, c, m));
+                d.fma(d, FloatVector.fromArray(S, invStd, c, m)).intoArray(invStd, c, m);
+            }
+        }
         FloatVector nUnbiased = FloatVector.broadcast(S, (float) Math.max(1, rows - 1));
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector keep = FloatVector.broadcast(S, 1f - momentum);
         for (int c = c0; c < c1; c += L) {
             VectorMask<Float> m = S.indexInRange(c, c1);
-            // pass 1: column sums
-            FloatVector s = FloatVector.zero(S);
-            for (int r = 0, p = xOff + c; r < rows; r++, p += cols) {
-                s = s.add(FloatVector.fromArray(S, x, p, m));
-            }
-            FloatVector mu = s.div(n);
-            // pass 2: centred sums of squares
-            FloatVector q = FloatVector.zero(S);
-            for (int r = 0, p = xOff + c; r < rows; r++, p += cols) {
-                FloatVector d = FloatVector.fromArray(S, x, p, m).sub(mu);
-                q = d.fma(d, q);
-            }
-            FloatVector var = q.div(n);
-            FloatVector is = one.div(var.add(eps).sqrt());
-            mu.intoArray(mean, c, m);
-            is.intoArray(invStd, c, m);
+            FloatVector q = FloatVector.fromArray(S, invStd, c, m);
+            FloatVector mu = FloatVector.fromArray(S, mean, c, m);
+            one.div(q.div(n).add(eps).sqrt()).intoArray(invStd, c, m);
             FloatVector rm = FloatVector.fromArray(S, runMean, rmOff + c, m);
             rm.mul(keep).add(mu.mul(momentum)).intoArray(runMean, rmOff + c, m);
             FloatVector rv = FloatVector.fromArray(S, runVar, rvOff + c, m);
             rv.mul(keep).add(q.div(nUnbiased).mul(momentum)).intoArray(runVar, rvOff + c, m);
-            // pass 3: normalise, affine
-            FloatVector g = FloatVector.fromArray(S, gamma, gOff + c, m);
-            FloatVector b = FloatVector.fromArray(S, beta, bOff + c, m);
-            for (int r = 0, p = c, px = xOff + c, py = yOff + c; r < rows; r++, p += cols, px += cols, py += cols) {
-                FloatVector h = FloatVector.fromArray(S, x, px, m).sub(mu).mul(is);
-                h.intoArray(xhat, p, m);
-                h.fma(g, b).intoArray(y, py, m);
+        }
+        // pass 3: normalise, affine
+        for (int r = 0; r < rows; r++) {
+            int p = xOff + r * cols;
+            int h = r * cols;
+            int q = yOff + r * cols;
+            int c = c0;
+            for (; c < full; c += L) {
+                FloatVector v = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, mean, c))
+                        .mul(FloatVector.fromArray(S, invStd, c));
+                v.intoArray(xhat, h + c);
+                v.fma(FloatVector.fromArray(S, gamma, gOff + c), FloatVector.fromArray(S, beta, bOff + c))
+                        .intoArray(y, q + c);
+            }
+            if (c < c1) {
+                VectorMask<Float> m = S.indexInRange(c, c1);
+                FloatVector v = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, mean, c, m))
+                        .mul(FloatVector.fromArray(S, invStd, c, m));
+                v.intoArray(xhat, h + c, m);
+                v.fma(FloatVector.fromArray(S, gamma, gOff + c, m), FloatVector.fromArray(S, beta, bOff + c, m))
+                        .intoArray(y, q + c, m);
             }
         }
     }
@@ -153,15 +195,21 @@ public final class BatchNorm {
         if (rows == 0 || cols == 0) {
             return;
         }
+        // blocks of INFERENCE_ROWS rows: the per-column scale (a sqrt and a division) is computed once per
+        // block, and the block's rows are read as that many concurrent contiguous streams
         FloatVector one = FloatVector.broadcast(S, 1f);
-        for (int c = 0; c < cols; c += L) {
-            VectorMask<Float> m = S.indexInRange(c, cols);
-            FloatVector is = one.div(FloatVector.fromArray(S, runVar, rvOff + c, m).add(eps).sqrt());
-            FloatVector scale = FloatVector.fromArray(S, gamma, gOff + c, m).mul(is);
-            FloatVector rm = FloatVector.fromArray(S, runMean, rmOff + c, m);
-            FloatVector b = FloatVector.fromArray(S, beta, bOff + c, m);
-            for (int r = 0, px = xOff + c, py = yOff + c; r < rows; r++, px += cols, py += cols) {
-                FloatVector.fromArray(S, x, px, m).sub(rm).fma(scale, b).intoArray(y, py, m);
+        for (int r0 = 0; r0 < rows; r0 += INFERENCE_ROWS) {
+            int r1 = Math.min(rows, r0 + INFERENCE_ROWS);
+            for (int c = 0; c < cols; c += L) {
+                VectorMask<Float> m = S.indexInRange(c, cols);
+                FloatVector is = one.div(FloatVector.fromArray(S, runVar, rvOff + c, m).add(eps).sqrt());
+                FloatVector scale = FloatVector.fromArray(S, gamma, gOff + c, m).mul(is);
+                FloatVector rm = FloatVector.fromArray(S, runMean, rmOff + c, m);
+                FloatVector b = FloatVector.fromArray(S, beta, bOff + c, m);
+                for (int r = r0, px = xOff + r0 * cols + c, py = yOff + r0 * cols + c; r < r1;
+                        r++, px += cols, py += cols) {
+                    FloatVector.fromArray(S, x, px, m).sub(rm).fma(scale, b).intoArray(y, py, m);
+                }
             }
         }
     }
@@ -185,8 +233,8 @@ public final class BatchNorm {
         if (rows == 0 || cols == 0) {
             return;
         }
-        if (!parallel(pool, rows, cols)) {
-            backwardColumns(0, cols, rows, cols, dy, dyOff, xhat, gamma, gOff, invStd, dGamma, dgOff, dBeta, dbOff,
+        if (pool == null) {
+            backwardBlocks(0, cols, rows, cols, dy, dyOff, xhat, gamma, gOff, invStd, dGamma, dgOff, dBeta, dbOff,
                     dx, dxOff);
             return;
         }
@@ -200,16 +248,91 @@ public final class BatchNorm {
         t.gamma = gamma;
         t.gOff = gOff;
         t.invStd = invStd;
-        t.runMean = dGamma;
-        t.rmOff = dgOff;
-        t.runVar = dBeta;
-        t.rvOff = dbOff;
+        t.dGamma = dGamma;
+        t.dgOff = dgOff;
+        t.dBeta = dBeta;
+        t.dbOff = dbOff;
         t.out = dx;
         t.outOff = dxOff;
-        t.execute(pool);
+        if (t.scratch.length < 3 * cols) {
+            t.scratch = new float[3 * cols];
+        }
+        if (parallel(pool, rows, cols)) {
+            t.execute(pool);
+        } else {
+            t.run(0, 1);
+            t.clear();
+        }
     }
 
-    static void backwardColumns(int c0, int c1, int rows, int cols, float[] dy, int dyOff, float[] xhat,
+    /**
+     * Backward for columns [c0, c1) streaming dy and xhat row by row; per-column sums in scratch:
+     * [0, cols) Σdy, [cols, 2·cols) Σdy·xhat, [2·cols, 3·cols) gamma·invStd/rows. Same arithmetic, in the
+     * same row order, as backwardBlocks.
+     */
+    static void backwardRows(int c0, int c1, int rows, int cols, float[] dy, int dyOff, float[] xhat,
+            float[] gamma, int gOff, float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff, float[] dx,
+            int dxOff, float[] scratch) {
+        int full = c0 + (c1 - c0) / L * L;
+        int sdh = cols;
+        int kk = 2 * cols;
+        java.util.Arrays.fill(scratch, c0, c1, 0f);
+        java.util.Arrays.fill(scratch, sdh + c0, sdh + c1, 0f);
+        for (int r = 0; r < rows; r++) {
+            int pd = dyOff + r * cols;
+            int ph = r * cols;
+            int c = c0;
+            for (; c < full; c += L) {
+                FloatVector d = FloatVector.fromArray(S, dy, pd + c);
+                FloatVector.fromArray(S, scratch, c).add(d).intoArray(scratch, c);
+                d.fma(FloatVector.fromArray(S, xhat, ph + c), FloatVector.fromArray(S, scratch, sdh + c))
+                        .intoArray(scratch, sdh + c);
+            }
+            if (c < c1) {
+                VectorMask<Float> m = S.indexInRange(c, c1);
+                FloatVector d = FloatVector.fromArray(S, dy, pd + c, m);
+                FloatVector.fromArray(S, scratch, c, m).add(d).intoArray(scratch, c, m);
+                d.fma(FloatVector.fromArray(S, xhat, ph + c, m), FloatVector.fromArray(S, scratch, sdh + c, m))
+                        .intoArray(scratch, sdh + c, m);
+            }
+        }
+        FloatVector n = FloatVector.broadcast(S, (float) rows);
+        for (int c = c0; c < c1; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector.fromArray(S, dBeta, dbOff + c, m).add(FloatVector.fromArray(S, scratch, c, m))
+                    .intoArray(dBeta, dbOff + c, m);
+            FloatVector.fromArray(S, dGamma, dgOff + c, m).add(FloatVector.fromArray(S, scratch, sdh + c, m))
+                    .intoArray(dGamma, dgOff + c, m);
+            FloatVector.fromArray(S, gamma, gOff + c, m).mul(FloatVector.fromArray(S, invStd, c, m)).div(n)
+                    .intoArray(scratch, kk + c, m);
+        }
+        for (int r = 0; r < rows; r++) {
+            int pd = dyOff + r * cols;
+            int ph = r * cols;
+            int px = dxOff + r * cols;
+            int c = c0;
+            for (; c < full; c += L) {
+                FloatVector d = FloatVector.fromArray(S, dy, pd + c);
+                FloatVector h = FloatVector.fromArray(S, xhat, ph + c);
+                h.neg().fma(FloatVector.fromArray(S, scratch, sdh + c), d.mul(n).sub(FloatVector.fromArray(S, scratch, c)))
+                        .mul(FloatVector.fromArray(S, scratch, kk + c)).intoArray(dx, px + c);
+            }
+            if (c < c1) {
+                VectorMask<Float> m = S.indexInRange(c, c1);
+                FloatVector d = FloatVector.fromArray(S, dy, pd + c, m);
+                FloatVector h = FloatVector.fromArray(S, xhat, ph + c, m);
+                h.neg().fma(FloatVector.fromArray(S, scratch, sdh + c, m),
+                        d.mul(n).sub(FloatVector.fromArray(S, scratch, c, m)))
+                        .mul(FloatVector.fromArray(S, scratch, kk + c, m)).intoArray(dx, px + c, m);
+            }
+        }
+    }
+
+    /**
+     * Backward without a pool (no scratch): a vector of LANES columns walks all rows with its sums in
+     * registers. Strided reads, so slower on large batches than backwardRows, but bitwise the same.
+     */
+    static void backwardBlocks(int c0, int c1, int rows, int cols, float[] dy, int dyOff, float[] xhat,
             float[] gamma, int gOff, float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff, float[] dx,
             int dxOff) {
         FloatVector n = FloatVector.broadcast(S, (float) rows);
@@ -238,6 +361,8 @@ public final class BatchNorm {
     private static final class Task implements ParallelTask {
         static final int FORWARD = 0;
         static final int BACKWARD = 1;
+        /** Backward's per-column sums (3 x cols), grown when too small, never shrunk. */
+        float[] scratch = new float[0];
         int kind;
         int rows;
         int cols;
@@ -256,6 +381,10 @@ public final class BatchNorm {
         float[] mean;
         float[] invStd;
         float[] xhat;
+        float[] dGamma;
+        int dgOff;
+        float[] dBeta;
+        int dbOff;
         float[] out;
         int outOff;
 
@@ -263,16 +392,22 @@ public final class BatchNorm {
             try {
                 pool.execute(this);
             } finally {
-                a = null;
-                gamma = null;
-                beta = null;
-                runMean = null;
-                runVar = null;
-                mean = null;
-                invStd = null;
-                xhat = null;
-                out = null;
+                clear();
             }
+        }
+
+        void clear() {
+            a = null;
+            gamma = null;
+            beta = null;
+            runMean = null;
+            runVar = null;
+            mean = null;
+            invStd = null;
+            xhat = null;
+            dGamma = null;
+            dBeta = null;
+            out = null;
         }
 
         @Override
@@ -286,9 +421,8 @@ public final class BatchNorm {
                 forwardColumns(c0, c1, rows, cols, a, aOff, gamma, gOff, beta, bOff, eps, momentum, runMean, rmOff,
                         runVar, rvOff, mean, invStd, xhat, out, outOff);
             } else {
-                // backward reuses fields: runMean = dGamma, runVar = dBeta
-                backwardColumns(c0, c1, rows, cols, a, aOff, xhat, gamma, gOff, invStd, runMean, rmOff, runVar,
-                        rvOff, out, outOff);
+                backwardRows(c0, c1, rows, cols, a, aOff, xhat, gamma, gOff, invStd, dGamma, dgOff, dBeta, dbOff, out,
+                        outOff, scratch);
             }
         }
     }

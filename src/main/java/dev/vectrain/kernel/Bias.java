@@ -6,7 +6,6 @@
 package dev.vectrain.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Bias forward (broadcast add over rows) and backward (sum over rows). */
@@ -37,9 +36,9 @@ public final class Bias {
     }
 
     /**
-     * {@code out[c] (+)= sum over r of x[r, c]}: the bias gradient from dY. Rows are summed in order
-     * 0..rows-1 in float for every column (four column vectors at a time, so each row's cache lines are
-     * read once per block); with {@code accumulate} the column sum is added to out, else it replaces it.
+     * {@code out[c] (+)= sum over r of x[r, c]}: the bias gradient from dY. Streams x row by row
+     * (contiguous reads) adding each row into out, rows in order 0..rows-1, in float. Without
+     * {@code accumulate} out is zeroed first; with it the rows are added onto out's current values.
      */
     public static void columnSums(int rows, int cols, float[] x, int xOff, int ldx, float[] out, int outOff,
             boolean accumulate) {
@@ -47,41 +46,30 @@ public final class Bias {
         Check.nonNegative("cols", cols);
         Check.matrix("x", x, xOff, rows, cols, ldx);
         Check.range("out", out, outOff, cols);
-        int c = 0;
-        int bound4 = cols - cols % (4 * L);
-        for (; c < bound4; c += 4 * L) {
-            FloatVector s0 = FloatVector.zero(S);
-            FloatVector s1 = FloatVector.zero(S);
-            FloatVector s2 = FloatVector.zero(S);
-            FloatVector s3 = FloatVector.zero(S);
-            for (int r = 0, p = xOff + c; r < rows; r++, p += ldx) {
-                s0 = s0.add(FloatVector.fromArray(S, x, p));
-                s1 = s1.add(FloatVector.fromArray(S, x, p + L));
-                s2 = s2.add(FloatVector.fromArray(S, x, p + 2 * L));
-                s3 = s3.add(FloatVector.fromArray(S, x, p + 3 * L));
-            }
-            store(s0, out, outOff + c, accumulate);
-            store(s1, out, outOff + c + L, accumulate);
-            store(s2, out, outOff + c + 2 * L, accumulate);
-            store(s3, out, outOff + c + 3 * L, accumulate);
+        if (!accumulate) {
+            java.util.Arrays.fill(out, outOff, outOff + cols, 0f);
         }
-        for (; c < cols; c += L) {
-            VectorMask<Float> m = S.indexInRange(c, cols);
-            FloatVector s = FloatVector.zero(S);
-            for (int r = 0, p = xOff + c; r < rows; r++, p += ldx) {
-                s = s.add(FloatVector.fromArray(S, x, p, m));
+        int bound4 = cols - cols % (4 * L);
+        int bound = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int p = xOff + r * ldx;
+            int c = 0;
+            for (; c < bound4; c += 4 * L) {
+                add(x, p + c, out, outOff + c);
+                add(x, p + c + L, out, outOff + c + L);
+                add(x, p + c + 2 * L, out, outOff + c + 2 * L);
+                add(x, p + c + 3 * L, out, outOff + c + 3 * L);
             }
-            if (accumulate) {
-                s = s.add(FloatVector.fromArray(S, out, outOff + c, m));
+            for (; c < bound; c += L) {
+                add(x, p + c, out, outOff + c);
             }
-            s.intoArray(out, outOff + c, m);
+            for (; c < cols; c++) {
+                out[outOff + c] += x[p + c];
+            }
         }
     }
 
-    private static void store(FloatVector s, float[] out, int at, boolean accumulate) {
-        if (accumulate) {
-            s = s.add(FloatVector.fromArray(S, out, at));
-        }
-        s.intoArray(out, at);
+    private static void add(float[] x, int at, float[] out, int to) {
+        FloatVector.fromArray(S, out, to).add(FloatVector.fromArray(S, x, at)).intoArray(out, to);
     }
 }

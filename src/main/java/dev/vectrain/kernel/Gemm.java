@@ -266,15 +266,24 @@ public final class Gemm {
             }
         }
 
-        /** A partial tile: the same kernel on a padded scratch tile, then only the valid part copied out. */
+        /**
+         * A partial tile: a kernel only as wide as the remainder needs (in whole vectors), straight
+         * into C when the tile is full-height and vector-aligned, else on a scratch tile whose valid
+         * part is then copied out.
+         */
         private void edge(float[] tile, int kc, float[] ap, float[] bp, int panel, int co, int mr, int nr,
                 boolean load) {
+            int vecs = (nr + L - 1) / L;
+            if (mr == MR && nr == vecs * L) {
+                GemmMicroKernel.kernelNarrow(vecs, kc, ap, 0, bp, panel, c, co, ldc, load);
+                return;
+            }
             if (load) {
                 for (int i = 0; i < mr; i++) {
                     System.arraycopy(c, co + i * ldc, tile, i * NR, nr);
                 }
             }
-            GemmMicroKernel.kernel(kc, ap, 0, bp, panel, tile, 0, NR, load);
+            GemmMicroKernel.kernelNarrow(vecs, kc, ap, 0, bp, panel, tile, 0, NR, load);
             for (int i = 0; i < mr; i++) {
                 System.arraycopy(tile, i * NR, c, co + i * ldc, nr);
             }

@@ -27,6 +27,22 @@ final class GemmMicroKernel {
     private GemmMicroKernel() {
     }
 
+    /**
+     * A remainder panel of {@code vecs} < NV vectors (packed with row stride NR): on 512-bit species
+     * the 8 x 2 and 8 x 1 kernels skip the zero columns; elsewhere the full tile runs on the padding.
+     * Each C element still sees the same FMA sequence as in the full kernel.
+     */
+    static void kernelNarrow(int vecs, int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+            boolean load) {
+        if (WIDE && vecs == 1) {
+            kernel8x1(kc, ap, ao, bp, bo, NR, c, co, ldc, load);
+        } else if (WIDE && vecs == 2) {
+            kernel8x2(kc, ap, ao, bp, bo, NR, c, co, ldc, load);
+        } else {
+            kernel(kc, ap, ao, bp, bo, c, co, ldc, load);
+        }
+    }
+
     /** Dispatches to the tile kernel of this species; see {@link #kernel8x3}. */
     static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, boolean load) {
         if (WIDE) {
@@ -234,4 +250,176 @@ final class GemmMicroKernel {
         c50.intoArray(c, s5);
         c51.intoArray(c, s5 + 1 * L);
     }
+
+    /** Like {@link #kernel8x3} for a 2-vector-wide remainder panel whose rows are {@code bs} floats apart. */
+    static void kernel8x2(int kc, float[] ap, int ao, float[] bp, int bo, int bs, float[] c, int co, int ldc,
+            boolean load) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (load) {
+            int r0 = co;
+            c00 = FloatVector.fromArray(S, c, r0);
+            c01 = FloatVector.fromArray(S, c, r0 + 1 * L);
+            int r1 = co + 1 * ldc;
+            c10 = FloatVector.fromArray(S, c, r1);
+            c11 = FloatVector.fromArray(S, c, r1 + 1 * L);
+            int r2 = co + 2 * ldc;
+            c20 = FloatVector.fromArray(S, c, r2);
+            c21 = FloatVector.fromArray(S, c, r2 + 1 * L);
+            int r3 = co + 3 * ldc;
+            c30 = FloatVector.fromArray(S, c, r3);
+            c31 = FloatVector.fromArray(S, c, r3 + 1 * L);
+            int r4 = co + 4 * ldc;
+            c40 = FloatVector.fromArray(S, c, r4);
+            c41 = FloatVector.fromArray(S, c, r4 + 1 * L);
+            int r5 = co + 5 * ldc;
+            c50 = FloatVector.fromArray(S, c, r5);
+            c51 = FloatVector.fromArray(S, c, r5 + 1 * L);
+            int r6 = co + 6 * ldc;
+            c60 = FloatVector.fromArray(S, c, r6);
+            c61 = FloatVector.fromArray(S, c, r6 + 1 * L);
+            int r7 = co + 7 * ldc;
+            c70 = FloatVector.fromArray(S, c, r7);
+            c71 = FloatVector.fromArray(S, c, r7 + 1 * L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z;
+            c10 = z; c11 = z;
+            c20 = z; c21 = z;
+            c30 = z; c31 = z;
+            c40 = z; c41 = z;
+            c50 = z; c51 = z;
+            c60 = z; c61 = z;
+            c70 = z; c71 = z;
+        }
+        int a = ao;
+        int b = bo;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            FloatVector b1 = FloatVector.fromArray(S, bp, b + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[a + 0]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[a + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[a + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, ap[a + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, ap[a + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            a += 8;
+            b += bs;
+        }
+        int s0 = co;
+        c00.intoArray(c, s0);
+        c01.intoArray(c, s0 + 1 * L);
+        int s1 = co + 1 * ldc;
+        c10.intoArray(c, s1);
+        c11.intoArray(c, s1 + 1 * L);
+        int s2 = co + 2 * ldc;
+        c20.intoArray(c, s2);
+        c21.intoArray(c, s2 + 1 * L);
+        int s3 = co + 3 * ldc;
+        c30.intoArray(c, s3);
+        c31.intoArray(c, s3 + 1 * L);
+        int s4 = co + 4 * ldc;
+        c40.intoArray(c, s4);
+        c41.intoArray(c, s4 + 1 * L);
+        int s5 = co + 5 * ldc;
+        c50.intoArray(c, s5);
+        c51.intoArray(c, s5 + 1 * L);
+        int s6 = co + 6 * ldc;
+        c60.intoArray(c, s6);
+        c61.intoArray(c, s6 + 1 * L);
+        int s7 = co + 7 * ldc;
+        c70.intoArray(c, s7);
+        c71.intoArray(c, s7 + 1 * L);
+    }
+
+    /** Like {@link #kernel8x3} for a 1-vector-wide remainder panel whose rows are {@code bs} floats apart. */
+    static void kernel8x1(int kc, float[] ap, int ao, float[] bp, int bo, int bs, float[] c, int co, int ldc,
+            boolean load) {
+        FloatVector c00, c10, c20, c30, c40, c50, c60, c70;
+        if (load) {
+            int r0 = co;
+            c00 = FloatVector.fromArray(S, c, r0);
+            int r1 = co + 1 * ldc;
+            c10 = FloatVector.fromArray(S, c, r1);
+            int r2 = co + 2 * ldc;
+            c20 = FloatVector.fromArray(S, c, r2);
+            int r3 = co + 3 * ldc;
+            c30 = FloatVector.fromArray(S, c, r3);
+            int r4 = co + 4 * ldc;
+            c40 = FloatVector.fromArray(S, c, r4);
+            int r5 = co + 5 * ldc;
+            c50 = FloatVector.fromArray(S, c, r5);
+            int r6 = co + 6 * ldc;
+            c60 = FloatVector.fromArray(S, c, r6);
+            int r7 = co + 7 * ldc;
+            c70 = FloatVector.fromArray(S, c, r7);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z;
+            c10 = z;
+            c20 = z;
+            c30 = z;
+            c40 = z;
+            c50 = z;
+            c60 = z;
+            c70 = z;
+        }
+        int a = ao;
+        int b = bo;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            FloatVector a0 = FloatVector.broadcast(S, ap[a + 0]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+            c30 = a3.fma(b0, c30);
+            FloatVector a4 = FloatVector.broadcast(S, ap[a + 4]);
+            c40 = a4.fma(b0, c40);
+            FloatVector a5 = FloatVector.broadcast(S, ap[a + 5]);
+            c50 = a5.fma(b0, c50);
+            FloatVector a6 = FloatVector.broadcast(S, ap[a + 6]);
+            c60 = a6.fma(b0, c60);
+            FloatVector a7 = FloatVector.broadcast(S, ap[a + 7]);
+            c70 = a7.fma(b0, c70);
+            a += 8;
+            b += bs;
+        }
+        int s0 = co;
+        c00.intoArray(c, s0);
+        int s1 = co + 1 * ldc;
+        c10.intoArray(c, s1);
+        int s2 = co + 2 * ldc;
+        c20.intoArray(c, s2);
+        int s3 = co + 3 * ldc;
+        c30.intoArray(c, s3);
+        int s4 = co + 4 * ldc;
+        c40.intoArray(c, s4);
+        int s5 = co + 5 * ldc;
+        c50.intoArray(c, s5);
+        int s6 = co + 6 * ldc;
+        c60.intoArray(c, s6);
+        int s7 = co + 7 * ldc;
+        c70.intoArray(c, s7);
+    }
+
 }

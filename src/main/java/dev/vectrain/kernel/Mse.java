@@ -50,7 +50,7 @@ public final class Mse {
             float d = p[pOff + i] - t[tOff + i];
             tail = Math.fma(d, d, tail);
         }
-        return Reductions.laneSum(a0.add(a1)) + tail;
+        return (double) Reductions.laneSum(a0.add(a1)) + tail;
     }
 
     /** d = 2·(pred − target)/n. */

@@ -3,7 +3,8 @@
  *
  * Determinism: every reduction cuts its input into fixed chunks of CHUNK floats (independent of the
  * thread count). A chunk is summed in float vector lanes (four independent accumulators), its lanes
- * are added in lane order into a double, and the chunk partials are added in chunk order in double.
+ * are added by a fixed pairwise tree (laneSum), and the chunk partials are added in chunk order in
+ * double.
  * The pool variants compute the chunk partials in parallel into a per-pool buffer and the caller
  * combines them in the same order, so the result is bitwise identical for any pool size and equal to
  * the sequential result. Horizontal sums never use reduceLanes(ADD), whose order is unspecified (and
@@ -20,6 +21,7 @@ import dev.vectrain.parallel.Ranges;
 import dev.vectrain.parallel.WorkerPool;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Deterministic reductions; sizes of 0 give 0 (argmaxRows with cols == 0 is refused). */
@@ -28,6 +30,10 @@ public final class Reductions {
     private static final int L = Vec.LANES;
     /** Floats per chunk; a multiple of every species length (4 * 512 bits / 32). */
     static final int CHUNK = 8192;
+    private static final VectorShuffle<Float> SWAP8 = swap(8);
+    private static final VectorShuffle<Float> SWAP4 = swap(4);
+    private static final VectorShuffle<Float> SWAP2 = swap(2);
+    private static final VectorShuffle<Float> SWAP1 = swap(1);
 
     private static final WorkerPool.Key<SumSqTask> SUMSQ_TASK = new WorkerPool.Key<>(p -> new SumSqTask());
 
@@ -218,13 +224,27 @@ public final class Reductions {
 
     // ---------------------------------------------------------------- chunk kernels
 
-    /** Horizontal sum of a vector's lanes in lane order, in double (deterministic in every JIT tier). */
-    static double laneSum(FloatVector v) {
-        double s = 0;
-        for (int i = 0; i < L; i++) {
-            s += v.lane(i);
+    /**
+     * Horizontal sum of a vector's lanes by a fixed pairwise tree (lane i + lane i^h for h = L/2 .. 1):
+     * exact lane additions in a fixed order, so the result is the same in every JIT tier, unlike
+     * reduceLanes(ADD) whose order is unspecified.
+     */
+    static float laneSum(FloatVector v) {
+        if (L >= 16) {
+            v = v.add(v.rearrange(SWAP8));
         }
-        return s;
+        if (L >= 8) {
+            v = v.add(v.rearrange(SWAP4));
+        }
+        if (L >= 4) {
+            v = v.add(v.rearrange(SWAP2));
+        }
+        v = v.add(v.rearrange(SWAP1));
+        return v.lane(0);
+    }
+
+    private static VectorShuffle<Float> swap(int h) {
+        return VectorShuffle.fromOp(S, i -> h < L ? i ^ h : i);
     }
 
     static double chunkSum(float[] x, int off, int n) {
@@ -247,7 +267,7 @@ public final class Reductions {
         for (; i < n; i++) {
             tail += x[off + i];
         }
-        return laneSum(a0.add(a1).add(a2.add(a3))) + tail;
+        return (double) laneSum(a0.add(a1).add(a2.add(a3))) + tail;
     }
 
     static double chunkSumSq(float[] x, int off, int n) {
@@ -276,7 +296,7 @@ public final class Reductions {
             float v = x[off + i];
             tail = Math.fma(v, v, tail);
         }
-        return laneSum(a0.add(a1).add(a2.add(a3))) + tail;
+        return (double) laneSum(a0.add(a1).add(a2.add(a3))) + tail;
     }
 
     static double chunkDot(float[] x, int xOff, float[] y, int yOff, int n) {
@@ -299,7 +319,7 @@ public final class Reductions {
         for (; i < n; i++) {
             tail = Math.fma(x[xOff + i], y[yOff + i], tail);
         }
-        return laneSum(a0.add(a1).add(a2.add(a3))) + tail;
+        return (double) laneSum(a0.add(a1).add(a2.add(a3))) + tail;
     }
 
     // ---------------------------------------------------------------- argmax

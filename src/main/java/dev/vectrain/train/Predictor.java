@@ -14,7 +14,11 @@ import dev.vectrain.nn.Sequential;
 import dev.vectrain.parallel.WorkerPool;
 import java.util.Objects;
 
-/** Per-thread inference: predict, classify, evaluate in batches of at most {@link #maxBatch()} rows. */
+/**
+ * Per-thread inference: predict, classify, evaluate in batches of at most {@link #maxBatch()} rows.
+ * It reads the model's live parameters: results taken while a trainer updates the same model mix weights
+ * of different steps, so predict after training (or on a {@code Model.restore} copy) for stable answers.
+ */
 public final class Predictor implements AutoCloseable {
     private final Model model;
     private final Loss loss;

@@ -141,6 +141,11 @@ public final class Trainer implements AutoCloseable {
         return history;
     }
 
+    /** {@link #fit(Dataset, Dataset)} without a validation set (early stopping then watches the training loss). */
+    public History fit(Dataset train) {
+        return fit(train, null);
+    }
+
     private void runEpoch(Dataset train, Dataset validation) {
         int n = train.rows();
         currentEpoch = epoch;
@@ -379,6 +384,10 @@ public final class Trainer implements AutoCloseable {
         if (!state.modelSpec().equals(model.spec().toString())) {
             throw new IllegalArgumentException("state is for model '" + state.modelSpec() + "', this trainer trains '"
                     + model.spec() + "'");
+        }
+        if (!state.optimizer().equals(updater.optimizer().toString())) {
+            throw new IllegalArgumentException("state was written by " + state.optimizer() + ", this trainer runs "
+                    + updater.optimizer());
         }
         params.copyFrom(state.values(), state.modelState());
         updater.restore(state.optimizerSteps(), state.optimizerUpdates(), state.skippedSteps(), state.optimizerState());

@@ -13,8 +13,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class AllocationTest {
-    private static final int ROUNDS = 30;
-    private static final int CALLS = 200;
+    private static final int ROUNDS = 100;
+    private static final int CALLS = 50;
 
     private static long allocatedBy(Runnable r) {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -125,10 +125,10 @@ class NormsTest {
         float[] gamma = random(rnd, cols, 0.5, 1.5);
         float[] beta = random(rnd, cols, -1, 1);
         float[] dy = random(rnd, size, -1, 1);
-        float[][] results = new float[3][];
-        int[] threads = {1, 2, 4};
-        for (int t = 0; t < 3; t++) {
-            try (WorkerPool pool = new WorkerPool(threads[t])) {
+        float[][] results = new float[4][];
+        int[] threads = {1, 2, 4, 0};
+        for (int t = 0; t < 4; t++) {
+            try (WorkerPool pool = threads[t] == 0 ? null : new WorkerPool(threads[t])) {
                 float[] rm = new float[cols];
                 float[] rv = new float[cols];
                 java.util.Arrays.fill(rv, 1f);
@@ -147,6 +147,7 @@ class NormsTest {
         }
         assertBitwise("batch norm 1 vs 2 threads", results[0], results[1]);
         assertBitwise("batch norm 1 vs 4 threads", results[0], results[2]);
+        assertBitwise("batch norm 1 thread vs no pool", results[0], results[3]);
     }
 
     private static float[] concat(float[]... parts) {

@@ -1,0 +1,95 @@
+/*
+ * AllocationMain: measures, in a fresh JVM, the bytes allocated by N warm training steps and N warm evaluation
+ * batches on the calling thread and on every pool worker ("vectrain-worker-*") with
+ * com.sun.management.ThreadMXBean, and prints them as key=value lines. Rounds repeat until the JIT has settled
+ * (interpreted or C1-compiled vector code boxes); the smallest round counts. Used by AllocationTest.
+ * Arguments: threads, loss name, and optionally "all-layers" for a model with every layer kind.
+ */
+package dev.vectrain.train;
+
+import dev.vectrain.data.Dataset;
+import dev.vectrain.loss.Loss;
+import dev.vectrain.nn.Model;
+import dev.vectrain.optim.Clipping;
+import dev.vectrain.optim.Optimizer;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+final class AllocationMain {
+    static final int N = 20;
+    private static final int ROUNDS = 400;
+    private static final com.sun.management.ThreadMXBean MX =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private AllocationMain() {
+    }
+
+    private static long[] workerIds() {
+        List<Long> ids = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("vectrain-worker-")) {
+                ids.add(t.threadId());
+            }
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static long sum(long[] a) {
+        long s = 0;
+        for (long v : a) {
+            s += v;
+        }
+        return s;
+    }
+
+    private static long[] allocated(Runnable work, long[] workers) {
+        long bestCaller = Long.MAX_VALUE;
+        long bestWorkers = Long.MAX_VALUE;
+        for (int round = 0; round < ROUNDS && (bestCaller > 0 || bestWorkers > 0); round++) {
+            long w0 = sum(MX.getThreadAllocatedBytes(workers));
+            long c0 = MX.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < N; i++) {
+                work.run();
+            }
+            long c1 = MX.getCurrentThreadAllocatedBytes();
+            long w1 = sum(MX.getThreadAllocatedBytes(workers));
+            bestCaller = Math.min(bestCaller, c1 - c0);
+            bestWorkers = Math.min(bestWorkers, w1 - w0);
+        }
+        return new long[] {bestCaller, bestWorkers};
+    }
+
+    public static void main(String[] args) {
+        int threads = Integer.parseInt(args[0]);
+        boolean classification = args[1].equals("softmax_cross_entropy");
+        Dataset data = classification ? Synthetic.blobs(512, 64, 10, 1.0, 0.0, 3) : Synthetic.linear(512, 64, 10, 3);
+        Dataset evalSet = classification ? Synthetic.blobs(64, 64, 10, 1.0, 0.0, 4) : Synthetic.linear(64, 64, 10, 4);
+        Model m = (args.length > 2 ? Model.builder(64).dense(128).batchNorm().relu().dropout(0.1f).dense(64).gelu()
+                .dense(32).layerNorm().tanh().dense(32).sigmoid().dense(10)
+                : Model.builder(64).dense(128).batchNorm().relu().dropout(0.1f).dense(64).gelu().dense(10)).build();
+        try (Trainer t = Trainer.builder(m).loss(Loss.parse(args[1])).optimizer(Optimizer.adam()).learningRate(1e-3)
+                .clipping(Clipping.byGlobalNorm(1.0).andByValue(0.5)).batchSize(64).evalBatchSize(64)
+                .threads(threads).build()) {
+            long[] workers = workerIds();
+            int[] batch = {0};
+            Runnable step = () -> {
+                int off = (batch[0]++ % 8) * 64;
+                if (classification) {
+                    t.step(data.features(), off * 64, data.labels(), off, 64);
+                } else {
+                    t.step(data.features(), off * 64, data.targets(), off * 10, 64);
+                }
+            };
+            Evaluation into = new Evaluation();
+            Runnable eval = () -> t.evaluate(evalSet, into);
+            long[] s = allocated(step, workers);
+            long[] e = allocated(eval, workers);
+            System.out.println("workers=" + workers.length);
+            System.out.println("steps.caller=" + s[0]);
+            System.out.println("steps.workers=" + s[1]);
+            System.out.println("eval.caller=" + e[0]);
+            System.out.println("eval.workers=" + e[1]);
+        }
+    }
+}

