@@ -128,6 +128,9 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--seconds", type=float, default=None)
     ap.add_argument("--json-out", default=None)
+    ap.add_argument("--profile", default=None,
+                    help="BATCHxTHREADS,... to profile vectrain per phase with JMH -prof jfr "
+                         "(default: 1x1,128x1,128x2,512x2 in a full run, none with --quick); 'none' for none")
     a = ap.parse_args()
 
     quick = a.quick
@@ -254,10 +257,10 @@ def main():
         vt_reason = f"no {a.jmh_jar}"
     if not vt_reason:
         out_json = os.path.join(a.build, "jmh-train.json")
-        wi, it = ("1", "2") if quick else ("2", "5")
+        wi, it, w = ("2", "2", "1s") if quick else ("3", "5", "2s")
         cmd = ["java", "--add-modules", "jdk.incubator.vector", "-jar", a.jmh_jar, "TrainStepBench",
                "-p", "batch=" + ",".join(map(str, batches)), "-p", "threads=" + ",".join(map(str, threads)),
-               "-f", "1", "-wi", wi, "-w", "1s", "-i", it, "-r", "1s", "-prof", "gc",
+               "-f", "1", "-wi", wi, "-w", w, "-i", it, "-r", "1s", "-prof", "gc",
                "-jvmArgsAppend", "--add-modules=jdk.incubator.vector", "-rf", "json", "-rff", out_json]
         log("vectrain: " + " ".join(cmd))
         rc, out, err, wall, other = R.run(cmd, clean_env())
@@ -327,6 +330,27 @@ def main():
         else:
             notes.append(f"vectrain FirstStep failed (rc {rc}): {(err.strip().splitlines() or ['?'])[-1][:120]}")
 
+    # vectrain per-phase profile (JFR execution samples of a short JMH run; see phase_profile.py)
+    profiles = []
+    prof = a.profile if a.profile is not None else ("none" if quick else "1x1,128x1,128x2,512x2")
+    if prof != "none" and not vt_reason:
+        for cfg in prof.split(","):
+            b, t = (int(x) for x in cfg.lower().split("x"))
+            d = os.path.join(a.build, f"jfr-b{b}-t{t}")
+            cmd = ["java", "--add-modules", "jdk.incubator.vector", "-jar", a.jmh_jar, "TrainStepBench.step$",
+                   "-p", f"batch={b}", "-p", f"threads={t}", "-f", "1", "-wi", "3", "-w", "1s", "-i", "1",
+                   "-r", "4s", "-prof", f"jfr:dir={d};configName=profile",
+                   "-jvmArgsAppend", "--add-modules=jdk.incubator.vector"]
+            rc, out, err, wall, other = R.run(cmd, clean_env())
+            recs = [os.path.join(r, f) for r, _, fs in os.walk(d) for f in fs if f.endswith(".jfr")]
+            if rc != 0 or not recs:
+                profiles.append(f"profile batch {b}, {t} thread(s): JMH -prof jfr failed (rc {rc})")
+                continue
+            rc, out, err, _, _ = R.run([sys.executable, os.path.join(HERE, "phase_profile.py"), recs[0],
+                                        "--title", f"batch {b}, {t} thread(s), other load {other:.2f} cores"])
+            profiles.append(out.rstrip() if rc == 0 else f"profile batch {b}, {t}: {err.strip()[-200:]}")
+            log(profiles[-1])
+
     # ---- 5. the table ---------------------------------------------------------------------------
     limit = {t: (peak[t] * 1e9 / FLOP_PER_SAMPLE if peak.get(t) else None) for t in threads}
     cols = ["vectrain", "torch_shipped", "torch_best", "c"]
@@ -366,7 +390,7 @@ def main():
 
     # per-system resources
     print()
-    print("system            peak RSS MiB  first step ms  BLAS / kernel, set-up                                   other load")
+    print("system            peak RSS MiB  first step ms  BLAS, kernel                                                 other load")
     rows = []
     for c, name in (("vectrain", "vectrain"), ("torch_shipped", "PyTorch shipped"),
                     ("torch_best", "PyTorch best"), ("c", "C+OpenBLAS")):
@@ -377,10 +401,11 @@ def main():
         ttfs = statistics.median(ttfs_l) if ttfs_l else (vt_ttfs if c == "vectrain" else None)
         kern = ""
         if js and c != "vectrain":
-            kern = js[0].get("blas_config", "")[:40]
+            cores = sorted({j.get("blas_core", "?") for j in js})
+            vers = sorted({" ".join(j.get("blas_config", "?").split()[:2]) for j in js})
+            kern = f"{'/'.join(vers)}, {'/'.join(cores)} kernel"
         if c == "torch_best":
-            vs = sorted({x.get("variant", "") for x in cells})
-            kern = "best of: " + "; ".join(vs) if len(vs) > 1 else (vs[0] if vs else "")
+            kern += " (set-ups below)"
             wins = [f"b{b}/{t}t: {res[(c, b, t)].get('variant', '?')}" for b in batches for t in threads]
             notes.append("PyTorch best, winning set-up per cell: " + ", ".join(wins))
         if c == "vectrain":
@@ -392,6 +417,9 @@ def main():
         print(f"{r[0]:<17} {r[1]:>12}  {r[2]:>13}  {r[3]:<60} {r[4]:>6}")
     for n in notes:
         print("note: " + n)
+    for pr in profiles:
+        print()
+        print(pr)
     print(f"(measured in {time.time() - t_start:.0f} s)")
 
     def val(c, b, t):
