@@ -10,7 +10,7 @@
  * an A row and a B column (B's columns are B's rows for NT, and a small transposed copy for NN), with
  * 4 x 2 elements in flight. It uses full vectors and no broadcasts, which beats the broadcast form
  * when n is much narrower than a vector. Its summation order (lanes, then a fixed reduction) differs
- * from the broadcast form, but it depends only on the shape, never on the thread count.
+ * from the broadcast form, but it depends only on the shape, never on the thread count or warm-up.
  * It is not a general kernel: callers guarantee n <= LANES.
  */
 package dev.vectrain.kernel;
@@ -19,7 +19,6 @@ import static dev.vectrain.kernel.GemmMicroKernel.L;
 import static dev.vectrain.kernel.GemmMicroKernel.S;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 final class GemmNarrow {
     /** Rows computed together (one accumulator each). */
@@ -85,7 +84,7 @@ final class GemmNarrow {
      * {@code bt}, at least L*DOT_KC floats) and NT (B's rows used in place).
      */
     static void dotRows(boolean transB, int m0, int m1, int n, int k, float[] a, int aOff, int lda, float[] b,
-            int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, float[] bt) {
+            int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, float[] bt, float[] scratch) {
         int kBlock = transB ? k : DOT_KC;
         for (int p0 = 0; p0 < k; p0 += kBlock) {
             int kc = Math.min(kBlock, k - p0);
@@ -115,39 +114,70 @@ final class GemmNarrow {
             for (; i + 4 <= m1; i += 4) {
                 int j = 0;
                 for (; j + 2 <= n; j += 2) {
-                    dot4x2(kc, a, aOff + i * lda + p0, lda, src, sOff + j * ld, ld, c, cOff + i * ldc + j, ldc, load);
+                    dot4x2(kc, a, aOff + i * lda + p0, lda, src, sOff + j * ld, ld, c, cOff + i * ldc + j, ldc, load,
+                            scratch);
                 }
                 for (; j < n; j++) {
                     for (int r = 0; r < 4; r++) {
-                        dot1(kc, a, aOff + (i + r) * lda + p0, src, sOff + j * ld, c, cOff + (i + r) * ldc + j, load);
+                        dot1(kc, a, aOff + (i + r) * lda + p0, src, sOff + j * ld, c, cOff + (i + r) * ldc + j, load,
+                                scratch);
                     }
                 }
             }
             for (; i < m1; i++) {
                 for (int j = 0; j < n; j++) {
-                    dot1(kc, a, aOff + i * lda + p0, src, sOff + j * ld, c, cOff + i * ldc + j, load);
+                    dot1(kc, a, aOff + i * lda + p0, src, sOff + j * ld, c, cOff + i * ldc + j, load, scratch);
                 }
             }
         }
     }
 
     /** One C element: a vector dot product, reduced, then the k tail in order. */
-    private static void dot1(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean load) {
+    static void dot1(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean load,
+            float[] scratch) {
         int k1 = kc - kc % L;
         FloatVector acc = FloatVector.zero(S);
         for (int p = 0; p < k1; p += L) {
             acc = FloatVector.fromArray(S, a, ao + p).fma(FloatVector.fromArray(S, b, bo + p), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc, scratch);
         for (int p = k1; p < kc; p++) {
             s = Math.fma(a[ao + p], b[bo + p], s);
         }
         c[co] = load ? c[co] + s : s;
     }
 
+    /**
+     * Sum of the lanes of {@code v} in a fixed pairwise order, via {@code scratch}: the same value
+     * whether compiled or interpreted. Not reduceLanes: its order is unspecified, and the JIT
+     * intrinsic and the interpreter's fallback differ, so results would depend on warm-up.
+     * (A rearrange-based butterfly allocated shuffles and was slower.)
+     */
+    static float sumLanes(FloatVector v, float[] scratch) {
+        v.intoArray(scratch, 0);
+        return sumStored(scratch, 0);
+    }
+
+    /** Pairwise sum of L floats at t[o..o+L). */
+    static float sumStored(float[] t, int o) {
+        if (L == 16) {
+            return (((t[o] + t[o + 1]) + (t[o + 2] + t[o + 3])) + ((t[o + 4] + t[o + 5]) + (t[o + 6] + t[o + 7])))
+                    + (((t[o + 8] + t[o + 9]) + (t[o + 10] + t[o + 11]))
+                    + ((t[o + 12] + t[o + 13]) + (t[o + 14] + t[o + 15])));
+        }
+        if (L == 8) {
+            return ((t[o] + t[o + 1]) + (t[o + 2] + t[o + 3])) + ((t[o + 4] + t[o + 5]) + (t[o + 6] + t[o + 7]));
+        }
+        float s = 0f;
+        for (int i = 0; i < L; i++) {
+            s += t[o + i];
+        }
+        return s;
+    }
+
     /** 4 x 2 C elements: rows of A at ao + r*lda, columns as rows of b at bo + j*ldb. Same math as dot1. */
     private static void dot4x2(int kc, float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co,
-            int ldc, boolean load) {
+            int ldc, boolean load, float[] scratch) {
         int k1 = kc - kc % L;
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
@@ -177,19 +207,27 @@ final class GemmNarrow {
             c30 = x3.fma(v0, c30);
             c31 = x3.fma(v1, c31);
         }
-        finish(c00, kc, k1, a, ao, b, bo, c, co, load);
-        finish(c01, kc, k1, a, ao, b, b1, c, co + 1, load);
-        finish(c10, kc, k1, a, a1, b, bo, c, co + ldc, load);
-        finish(c11, kc, k1, a, a1, b, b1, c, co + ldc + 1, load);
-        finish(c20, kc, k1, a, a2, b, bo, c, co + 2 * ldc, load);
-        finish(c21, kc, k1, a, a2, b, b1, c, co + 2 * ldc + 1, load);
-        finish(c30, kc, k1, a, a3, b, bo, c, co + 3 * ldc, load);
-        finish(c31, kc, k1, a, a3, b, b1, c, co + 3 * ldc + 1, load);
+        c00.intoArray(scratch, 0);
+        c01.intoArray(scratch, L);
+        c10.intoArray(scratch, 2 * L);
+        c11.intoArray(scratch, 3 * L);
+        c20.intoArray(scratch, 4 * L);
+        c21.intoArray(scratch, 5 * L);
+        c30.intoArray(scratch, 6 * L);
+        c31.intoArray(scratch, 7 * L);
+        finish(sumStored(scratch, 0), kc, k1, a, ao, b, bo, c, co, load);
+        finish(sumStored(scratch, L), kc, k1, a, ao, b, b1, c, co + 1, load);
+        finish(sumStored(scratch, 2 * L), kc, k1, a, a1, b, bo, c, co + ldc, load);
+        finish(sumStored(scratch, 3 * L), kc, k1, a, a1, b, b1, c, co + ldc + 1, load);
+        finish(sumStored(scratch, 4 * L), kc, k1, a, a2, b, bo, c, co + 2 * ldc, load);
+        finish(sumStored(scratch, 5 * L), kc, k1, a, a2, b, b1, c, co + 2 * ldc + 1, load);
+        finish(sumStored(scratch, 6 * L), kc, k1, a, a3, b, bo, c, co + 3 * ldc, load);
+        finish(sumStored(scratch, 7 * L), kc, k1, a, a3, b, b1, c, co + 3 * ldc + 1, load);
     }
 
-    private static void finish(FloatVector acc, int kc, int k1, float[] a, int ao, float[] b, int bo, float[] c, int co,
+    /** Adds the k tail in order to a lane sum and stores the C element. */
+    private static void finish(float s, int kc, int k1, float[] a, int ao, float[] b, int bo, float[] c, int co,
             boolean load) {
-        float s = acc.reduceLanes(VectorOperators.ADD);
         for (int p = k1; p < kc; p++) {
             s = Math.fma(a[ao + p], b[bo + p], s);
         }
