@@ -55,7 +55,7 @@ public final class Trainer implements AutoCloseable {
     private final int[] batchLabels;            // (batchSize) gathered labels
     private final float[] batchTargets;         // (batchSize, outputSize) gathered targets
     private final float[] dOut;                 // (batchSize, outputSize) loss gradient
-    private final Evaluation validation = new Evaluation();
+    private final Evaluation validationResult = new Evaluation();
     private final History history = new History();
     private int[] permutation = new int[0];     // (training rows) data order of the current epoch
     private int epoch;
@@ -177,9 +177,9 @@ public final class Trainer implements AutoCloseable {
         double valLoss = Double.NaN;
         double valAcc = Double.NaN;
         if (validation != null && validation.rows() > 0) {
-            evaluator.evaluate(validation, this.validation);
-            valLoss = this.validation.loss();
-            valAcc = this.validation.accuracy();
+            evaluator.evaluate(validation, validationResult);
+            valLoss = validationResult.loss();
+            valAcc = validationResult.accuracy();
         }
         history.add(trainLoss, valLoss, valAcc, lastLr, applied == 0 ? Double.NaN : normSum / applied, seconds,
                 seen / Math.max(seconds, 1e-9), updater.skipped() - skippedBefore);
