@@ -23,8 +23,8 @@ public final class Activations {
     /** The cubic coefficient of the GELU tanh approximation. */
     static final float GELU_C = 0.044715f;
     /**
-     * GELU backward clamps x to ±GELU_CLAMP in the (1 − t²)·x·(…) term: beyond it t == ±1 in float, so
-     * the term is exactly 0 anyway, and the clamp keeps x³ from overflowing into 0·∞ = NaN.
+     * GELU backward clamps x to ±GELU_CLAMP: beyond it σ(2u) is 0 or 1 to float precision, so the
+     * gradient is already 0 or 1, and the clamp keeps x³ from overflowing into 0·∞ = NaN.
      */
     static final float GELU_CLAMP = 10f;
 
@@ -197,7 +197,10 @@ public final class Activations {
 
     // ---------------------------------------------------------------- GELU (tanh approximation)
 
-    /** {@code y = 0.5·x·(1 + tanh(k·(x + c·x³)))}, k = sqrt(2/π), c = 0.044715. */
+    /**
+     * {@code y = 0.5·x·(1 + tanh(k·(x + c·x³)))}, k = sqrt(2/π), c = 0.044715, evaluated as the equal
+     * {@code x·σ(2k·(x + c·x³))}.
+     */
     public static void geluForward(int n, float[] x, int xOff, float[] y, int yOff) {
         checkForward(n, x, xOff, y, yOff);
         int bound = S.loopBound(n);
@@ -211,11 +214,10 @@ public final class Activations {
         }
     }
 
+    /** 0.5·x·(1 + tanh(u)) written as x / (1 + exp(−2u)): one exp, one division, no cancellation at u ≪ 0. */
     private static FloatVector gelu(FloatVector v) {
-        FloatVector x2 = v.mul(v);
-        FloatVector u = x2.fma(GELU_C, 1f).mul(v).mul(GELU_K);
-        FloatVector t = VMath.tanh(u);
-        return v.mul(0.5f).mul(t.add(1f));
+        FloatVector u2 = v.mul(v).fma(GELU_C, 1f).mul(v).mul(2f * GELU_K);
+        return v.div(VMath.exp(u2.neg()).add(1f));
     }
 
     /**
@@ -240,12 +242,14 @@ public final class Activations {
         }
     }
 
+    /** With s = σ(2u) = (1 + tanh(u))/2: GELU'(x) = s·(1 + 2k·x·(1 + 3c·x²)·(1 − s)). */
     private static FloatVector geluGrad(FloatVector v) {
         FloatVector xc = v.max(-GELU_CLAMP).min(GELU_CLAMP);
         FloatVector x2 = xc.mul(xc);
-        FloatVector t = VMath.tanh(x2.fma(GELU_C, 1f).mul(xc).mul(GELU_K));
-        FloatVector sech2 = t.neg().fma(t, FloatVector.broadcast(S, 1f));
-        FloatVector inner = x2.fma(3f * GELU_C, 1f).mul(GELU_K).mul(xc).mul(sech2);
-        return t.add(1f).add(inner).mul(0.5f);
+        FloatVector u2 = x2.fma(GELU_C, 1f).mul(xc).mul(2f * GELU_K);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector sg = one.div(VMath.exp(u2.neg()).add(one));
+        FloatVector inner = x2.fma(3f * GELU_C, 1f).mul(xc).mul(2f * GELU_K).mul(one.sub(sg));
+        return sg.fma(inner, sg);
     }
 }
