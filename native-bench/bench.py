@@ -128,6 +128,8 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--seconds", type=float, default=None)
     ap.add_argument("--json-out", default=None)
+    ap.add_argument("--retry-budget", type=float, default=None,
+                    help="seconds spent re-measuring cells disturbed by other load (default 60, full 180)")
     ap.add_argument("--profile", default=None,
                     help="BATCHxTHREADS,... to profile vectrain per phase with JMH -prof jfr "
                          "(default: 1x1,128x1,128x2,512x2 in a full run, none with --quick); 'none' for none")
@@ -136,7 +138,7 @@ def main():
     quick = a.quick
     batches = [int(x) for x in (a.batches or ("1,128,512" if quick else "1,32,128,512")).split(",")]
     threads = [int(x) for x in a.threads.split(",")]
-    secs = a.seconds or (1.5 if quick else 5.0)
+    secs = a.seconds or (1.5 if quick else 4.0)
     c_bin = a.c_bin or os.path.join(a.build, "mlp_c")
     oblas = a.openblas_dir or os.path.join(a.build, "openblas-0.3.31")
     py = "/usr/bin/python3"
@@ -160,6 +162,30 @@ def main():
         log(f"  {what}: {fmt_rate(v)} samples/s (other load {other:.2f} cores, ttfs {d.get('ttfs_ms')} ms,"
             f" rss {d.get('peak_rss_mib')} MiB, {d.get('blas_core')})")
         return d
+
+    # A cell measured while other processes took more than NOISY cores is measured again (best value
+    # kept), within a retry budget per run: a neighbour's burst on a 2-core machine can cut a 2-thread
+    # BLAS figure tenfold, and it should not decide a ratio.
+    budget = {"s": a.retry_budget if a.retry_budget is not None else (60.0 if quick else 180.0)}
+
+    def measure_cell(system, b, t, cmd, env, what):
+        best = None
+        for attempt in range(3):
+            t0 = time.perf_counter()
+            rc, out, err, _, other = R.run(cmd, env)
+            record(system, b, t, rc, out, err, other, what + (f" (retry {attempt})" if attempt else ""))
+            cell = res[(system, b, t)]
+            if best is None or (isinstance(cell["value"], (int, float)) and (
+                    not isinstance(best["value"], (int, float)) or cell["value"] > best["value"])):
+                best = cell
+            if attempt:
+                budget["s"] -= time.perf_counter() - t0
+            if not isinstance(cell["value"], (int, float)) or other <= NOISY or budget["s"] <= 0:
+                break
+        if best is not cell:
+            best = dict(best)
+        res[(system, b, t)] = best
+        return best
 
     # ---- 1. FLOP limit ------------------------------------------------------------------------
     peak = {t: None for t in threads}
@@ -226,13 +252,11 @@ def main():
             s = max(secs, 2.0) if b == 1 and not quick else secs
             base = [py, torch_py, "--batch", str(b), "--threads", str(t), "--seconds", str(s), "--json"]
             log(f"batch {b}, {t} thread(s):")
-            rc, out, err, _, other = R.run(base, dict(os.environ))
-            record("torch_shipped", b, t, rc, out, err, other, "PyTorch as shipped")
+            measure_cell("torch_shipped", b, t, base, dict(os.environ), "PyTorch as shipped")
             best = None
             for name, env, extra in best_variants(t):
-                rc, out, err, _, other = R.run(base + extra, env)
                 key = ("torch_best_try", b, t, name)
-                record(key, b, t, rc, out, err, other, f"PyTorch [{name}]")
+                measure_cell(key, b, t, base + extra, env, f"PyTorch [{name}]")
                 cell = res.pop((key, b, t))
                 cell["variant"] = name
                 if isinstance(cell["value"], (int, float)) and (
@@ -242,9 +266,8 @@ def main():
                     best = cell
             res[("torch_best", b, t)] = best
             if os.access(c_bin, os.X_OK):
-                rc, out, err, _, other = R.run([c_bin, "--batch", str(b), "--threads", str(t),
-                                                "--seconds", str(s), "--json"], clean_env())
-                record("c", b, t, rc, out, err, other, "C + OpenBLAS")
+                measure_cell("c", b, t, [c_bin, "--batch", str(b), "--threads", str(t), "--seconds", str(s),
+                                         "--json"], clean_env(), "C + OpenBLAS")
                 if not c_ok and isinstance(res[("c", b, t)]["value"], (int, float)):
                     res[("c", b, t)]["value"] = "FAIL"
             else:
@@ -384,7 +407,7 @@ def main():
     for r in lines:
         print("  ".join(str(x).rjust(w) for x, w in zip(r, widths)))
     if flagged:
-        print(f"  * measured while other processes used more than {NOISY} cores of this machine")
+        print(f"  * measured while other processes used more than {NOISY} cores of this machine, even after re-measuring")
     peak_s = ", ".join(f"{t} thr {peak[t]:.0f}" if peak[t] else f"{t} thr n/a" for t in threads)
     print(f"FLOP limit = FMA peak (GFLOP/s: {peak_s}) / {FLOP_PER_SAMPLE / 1e6:.3f} MFLOP per sample-step")
 
