@@ -409,16 +409,18 @@ public final class BatchNorm {
             float[] gamma, int gOff, float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff, float[] dx,
             int dxOff) {
         for (int c = c0; c < c1; c += L) {
-            backwardColumnVector(c, c1, rows, cols, dy, dyOff, xhat, gamma, gOff, invStd, dGamma, dgOff, dBeta, dbOff,
-                    dx, dxOff);
+            columnVectorGradients(c, c1, rows, cols, dy, dyOff, xhat, dGamma, dgOff, dBeta, dbOff);
+            columnVectorDx(c, c1, rows, cols, dy, dyOff, xhat, gamma, gOff, invStd, dx, dxOff);
         }
     }
 
-    /** backwardBlocks for the (masked) column vector starting at c. */
-    private static void backwardColumnVector(int c, int c1, int rows, int cols, float[] dy, int dyOff, float[] xhat,
-            float[] gamma, int gOff, float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff, float[] dx,
-            int dxOff) {
-        FloatVector n = FloatVector.broadcast(S, (float) rows);
+    // backwardBlocks in two small helpers (the sums are recomputed, by the same operations in the same
+    // order, in the second): as one method, C1 runs out of registers on it, so it never leaves tier 2, where
+    // every vector operation allocates.
+
+    /** dBeta += Σ_r dy, dGamma += Σ_r dy·xhat for the (masked) column vector starting at c. */
+    private static void columnVectorGradients(int c, int c1, int rows, int cols, float[] dy, int dyOff, float[] xhat,
+            float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
         VectorMask<Float> m = S.indexInRange(c, c1);
         FloatVector sd = FloatVector.zero(S);
         FloatVector sdh = FloatVector.zero(S);
@@ -429,6 +431,20 @@ public final class BatchNorm {
         }
         FloatVector.fromArray(S, dBeta, dbOff + c, m).add(sd).intoArray(dBeta, dbOff + c, m);
         FloatVector.fromArray(S, dGamma, dgOff + c, m).add(sdh).intoArray(dGamma, dgOff + c, m);
+    }
+
+    /** dx for the (masked) column vector starting at c; recomputes the column sums of columnVectorGradients. */
+    private static void columnVectorDx(int c, int c1, int rows, int cols, float[] dy, int dyOff, float[] xhat,
+            float[] gamma, int gOff, float[] invStd, float[] dx, int dxOff) {
+        FloatVector n = FloatVector.broadcast(S, (float) rows);
+        VectorMask<Float> m = S.indexInRange(c, c1);
+        FloatVector sd = FloatVector.zero(S);
+        FloatVector sdh = FloatVector.zero(S);
+        for (int r = 0, p = c, pd = dyOff + c; r < rows; r++, p += cols, pd += cols) {
+            FloatVector d = FloatVector.fromArray(S, dy, pd, m);
+            sd = sd.add(d);
+            sdh = d.fma(FloatVector.fromArray(S, xhat, p, m), sdh);
+        }
         FloatVector k = FloatVector.fromArray(S, gamma, gOff + c, m).mul(FloatVector.fromArray(S, invStd, c, m))
                 .div(n);
         for (int r = 0, p = c, pd = dyOff + c, px = dxOff + c; r < rows; r++, p += cols, pd += cols, px += cols) {

@@ -40,18 +40,35 @@ public final class BceWithLogits {
     }
 
     private static double chunk(float[] z, int zOff, float[] t, int tOff, int n) {
+        // Two accumulators: the odd vectors of each complete pair go to a1, all others (the masked tail
+        // included) to a0. One masked loop keeps a single inlined copy of term (exp and log1p): more copies
+        // push C2 past its inlining budget, and whatever is left out of line boxes its vectors per call.
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = FloatVector.zero(S);
-        int i = 0;
-        for (; i + 2 * L <= n; i += 2 * L) {
-            a0 = a0.add(term(FloatVector.fromArray(S, z, zOff + i), FloatVector.fromArray(S, t, tOff + i)));
-            a1 = a1.add(term(FloatVector.fromArray(S, z, zOff + i + L), FloatVector.fromArray(S, t, tOff + i + L)));
-        }
-        for (; i < n; i += L) {
+        int pairs = n - n % (2 * L);
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            a0 = a0.add(term(FloatVector.fromArray(S, z, zOff + i, m), FloatVector.fromArray(S, t, tOff + i, m)), m);
+            FloatVector v = term(FloatVector.fromArray(S, z, zOff + i, m), FloatVector.fromArray(S, t, tOff + i, m));
+            if (i < pairs && (i & L) != 0) {
+                a1 = a1.add(v);
+            } else {
+                a0 = a0.add(v, m);
+            }
         }
-        return Reductions.laneSum(a0.add(a1));
+        // Reductions.laneSum written inline: after term's inlined exp and log1p, C2 declines to inline the
+        // call (NodeCountInliningCutoff) and would box its argument on every chunk
+        FloatVector v = a0.add(a1);
+        if (L >= 16) {
+            v = v.add(v.rearrange(Reductions.SWAP8));
+        }
+        if (L >= 8) {
+            v = v.add(v.rearrange(Reductions.SWAP4));
+        }
+        if (L >= 4) {
+            v = v.add(v.rearrange(Reductions.SWAP2));
+        }
+        v = v.add(v.rearrange(Reductions.SWAP1));
+        return v.lane(0);
     }
 
     /** d = (sigmoid(z) − t)/n. */
@@ -64,13 +81,8 @@ public final class BceWithLogits {
             return;
         }
         float k = 1f / n;
-        int bound = S.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            Activations.sigmoid(FloatVector.fromArray(S, logits, lOff + i))
-                    .sub(FloatVector.fromArray(S, targets, tOff + i)).mul(k).intoArray(d, dOff + i);
-        }
-        if (i < n) {
+        // one masked loop: a single inlined copy of the sigmoid's exp (see Activations.sigmoidForward)
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             Activations.sigmoid(FloatVector.fromArray(S, logits, lOff + i, m))
                     .sub(FloatVector.fromArray(S, targets, tOff + i, m)).mul(k).intoArray(d, dOff + i, m);

@@ -152,20 +152,11 @@ public final class LayerNorm {
      */
     private static long gradientSums(int cols, float[] dy, int db, float[] xhat, int hb, float[] gamma, int gOff,
             float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
+        // one masked loop (all lanes set but in the last vector): with a separate tail copy of the body
+        // the method exceeds C2's inlining budget and laneSum below is called with boxed vectors
         FloatVector sg = FloatVector.zero(S);
         FloatVector sgx = FloatVector.zero(S);
-        int bound = S.loopBound(cols);
-        int c = 0;
-        for (; c < bound; c += L) {
-            FloatVector d = FloatVector.fromArray(S, dy, db + c);
-            FloatVector h = FloatVector.fromArray(S, xhat, hb + c);
-            FloatVector g = d.mul(FloatVector.fromArray(S, gamma, gOff + c));
-            sg = sg.add(g);
-            sgx = g.fma(h, sgx);
-            d.fma(h, FloatVector.fromArray(S, dGamma, dgOff + c)).intoArray(dGamma, dgOff + c);
-            d.add(FloatVector.fromArray(S, dBeta, dbOff + c)).intoArray(dBeta, dbOff + c);
-        }
-        if (c < cols) {
+        for (int c = 0; c < cols; c += L) {
             VectorMask<Float> m = S.indexInRange(c, cols);
             FloatVector d = FloatVector.fromArray(S, dy, db + c, m);
             FloatVector h = FloatVector.fromArray(S, xhat, hb + c, m);
@@ -175,8 +166,20 @@ public final class LayerNorm {
             d.fma(h, FloatVector.fromArray(S, dGamma, dgOff + c, m)).intoArray(dGamma, dgOff + c, m);
             d.add(FloatVector.fromArray(S, dBeta, dbOff + c, m)).intoArray(dBeta, dbOff + c, m);
         }
+        // the second lane sum is Reductions.laneSum written inline: C2 declines to inline a second call
+        // here (NodeCountInliningCutoff) and would box its argument on every row
         long hi = Float.floatToRawIntBits(Reductions.laneSum(sg));
-        long lo = Float.floatToRawIntBits(Reductions.laneSum(sgx));
+        if (L >= 16) {
+            sgx = sgx.add(sgx.rearrange(Reductions.SWAP8));
+        }
+        if (L >= 8) {
+            sgx = sgx.add(sgx.rearrange(Reductions.SWAP4));
+        }
+        if (L >= 4) {
+            sgx = sgx.add(sgx.rearrange(Reductions.SWAP2));
+        }
+        sgx = sgx.add(sgx.rearrange(Reductions.SWAP1));
+        long lo = Float.floatToRawIntBits(sgx.lane(0));
         return (hi << 32) | (lo & 0xFFFF_FFFFL);
     }
 

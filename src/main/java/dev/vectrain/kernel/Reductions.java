@@ -30,10 +30,11 @@ public final class Reductions {
     private static final int L = Vec.LANES;
     /** Floats per chunk; a multiple of every species length (4 * 512 bits / 32). */
     static final int CHUNK = 8192;
-    private static final VectorShuffle<Float> SWAP8 = swap(8);
-    private static final VectorShuffle<Float> SWAP4 = swap(4);
-    private static final VectorShuffle<Float> SWAP2 = swap(2);
-    private static final VectorShuffle<Float> SWAP1 = swap(1);
+    /** The lane swaps of laneSum's tree (package-private for kernels that must write the tree inline). */
+    static final VectorShuffle<Float> SWAP8 = swap(8);
+    static final VectorShuffle<Float> SWAP4 = swap(4);
+    static final VectorShuffle<Float> SWAP2 = swap(2);
+    static final VectorShuffle<Float> SWAP1 = swap(1);
 
     private static final WorkerPool.Key<SumSqTask> SUMSQ_TASK = new WorkerPool.Key<>(p -> new SumSqTask());
 
@@ -228,6 +229,10 @@ public final class Reductions {
      * Horizontal sum of a vector's lanes by a fixed pairwise tree (lane i + lane i^h for h = L/2 .. 1):
      * exact lane additions in a fixed order, so the result is the same in every JIT tier, unlike
      * reduceLanes(ADD) whose order is unspecified.
+     * A kernel whose compiled body is already large (VMath inlined) may find C2 refusing to inline this
+     * method (NodeCountInliningCutoff), which boxes the argument on every call; such a kernel writes the
+     * same tree inline with SWAP8..SWAP1 (the Vector API methods are force-inlined, so late inlining still
+     * applies to them).
      */
     static float laneSum(FloatVector v) {
         if (L >= 16) {

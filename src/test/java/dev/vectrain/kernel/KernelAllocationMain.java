@@ -19,7 +19,7 @@ final class KernelAllocationMain {
     /** Measurement passes over all kernels (with more warm-up calls between them) before giving up. */
     private static final int PASSES = 100_000;
     /** Wall-clock limit of the measurement passes. */
-    private static final long LIMIT_NANOS = 12_000_000_000L;
+    private static final long LIMIT_NANOS = 15_000_000_000L;
     private static final com.sun.management.ThreadMXBean MX =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     /** Keeps results alive so that no call can be optimised away. */

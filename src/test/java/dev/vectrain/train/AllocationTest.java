@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class AllocationTest {
@@ -18,12 +17,7 @@ class AllocationTest {
         assertNoAllocation("mse");
     }
 
-    /**
-     * Every layer kind with softmax cross-entropy. Disabled: since kernels 883140d, C2 does not inline VMath.exp
-     * into SoftmaxCrossEntropy.forward (nor VMath.tanh/exp into the tanh and sigmoid kernels here), so each call
-     * boxes vectors; see the report.
-     */
-    @Disabled("kernels: SoftmaxCrossEntropy/tanh/sigmoid box vectors since 883140d (VMath not inlined)")
+    /** Every layer kind with softmax cross-entropy. */
     @Test
     void warmClassificationStepsWithEveryLayerKindAllocateNothing() throws Exception {
         assertNoAllocation("softmax_cross_entropy", "all-layers");
