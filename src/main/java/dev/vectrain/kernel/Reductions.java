@@ -113,7 +113,7 @@ public final class Reductions {
         Check.nonNegative("slices", slices);
         Check.range("offsets", offsets, 0, slices);
         Check.range("lengths", lengths, 0, slices);
-        long chunks = 0;
+        long total = 0;
         for (int i = 0; i < slices; i++) {
             int o = offsets[i];
             int len = lengths[i];
@@ -121,22 +121,22 @@ public final class Reductions {
                 throw new IllegalArgumentException("slice " + i + ": offsets[" + i + "] = " + o + ", lengths[" + i
                         + "] = " + len + " is outside x (length " + x.length + ")");
             }
-            chunks += (len + CHUNK - 1) / CHUNK;
+            total += len;
         }
-        double total;
-        if (chunks <= 2 || pool.threads() == 1) {
-            total = 0;
+        double sum;
+        if (total <= 2 * CHUNK || pool.threads() == 1) {
+            sum = 0;
             for (int i = 0; i < slices; i++) {
                 int o = offsets[i];
                 int len = lengths[i];
                 for (int c = 0; c < len; c += CHUNK) {
-                    total += chunkSumSq(x, o + c, Math.min(CHUNK, len - c));
+                    sum += chunkSumSq(x, o + c, Math.min(CHUNK, len - c));
                 }
             }
         } else {
-            total = pool.resource(SUMSQ_TASK).run(pool, x, offsets, lengths, slices, 0, 0);
+            sum = pool.resource(SUMSQ_TASK).run(pool, x, offsets, lengths, slices, 0, 0);
         }
-        return Math.sqrt(total);
+        return Math.sqrt(sum);
     }
 
     private static void checkPool(WorkerPool pool) {
