@@ -19,7 +19,6 @@ import static dev.vectrain.kernel.GemmMicroKernel.L;
 import static dev.vectrain.kernel.GemmMicroKernel.S;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 final class GemmNarrow {
     /** Rows computed together (one accumulator each). */
@@ -138,7 +137,7 @@ final class GemmNarrow {
         for (int p = 0; p < k1; p += L) {
             acc = FloatVector.fromArray(S, a, ao + p).fma(FloatVector.fromArray(S, b, bo + p), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = Reductions.laneSum(acc);
         for (int p = k1; p < kc; p++) {
             s = Math.fma(a[ao + p], b[bo + p], s);
         }
@@ -177,19 +176,61 @@ final class GemmNarrow {
             c30 = x3.fma(v0, c30);
             c31 = x3.fma(v1, c31);
         }
-        finish(c00, kc, k1, a, ao, b, bo, c, co, load);
-        finish(c01, kc, k1, a, ao, b, b1, c, co + 1, load);
-        finish(c10, kc, k1, a, a1, b, bo, c, co + ldc, load);
-        finish(c11, kc, k1, a, a1, b, b1, c, co + ldc + 1, load);
-        finish(c20, kc, k1, a, a2, b, bo, c, co + 2 * ldc, load);
-        finish(c21, kc, k1, a, a2, b, b1, c, co + 2 * ldc + 1, load);
-        finish(c30, kc, k1, a, a3, b, bo, c, co + 3 * ldc, load);
-        finish(c31, kc, k1, a, a3, b, b1, c, co + 3 * ldc + 1, load);
+        // Reductions.laneSum's fixed tree, written inline for the eight accumulators: reduceLanes(ADD) has no
+        // fixed order (interpreter and C2 round differently, so C depended on when a thread ran compiled code),
+        // and a call taking a vector here exceeds C2's inlining budget (its argument is then boxed per call)
+        if (L >= 16) {
+            c00 = c00.add(c00.rearrange(Reductions.SWAP8));
+            c01 = c01.add(c01.rearrange(Reductions.SWAP8));
+            c10 = c10.add(c10.rearrange(Reductions.SWAP8));
+            c11 = c11.add(c11.rearrange(Reductions.SWAP8));
+            c20 = c20.add(c20.rearrange(Reductions.SWAP8));
+            c21 = c21.add(c21.rearrange(Reductions.SWAP8));
+            c30 = c30.add(c30.rearrange(Reductions.SWAP8));
+            c31 = c31.add(c31.rearrange(Reductions.SWAP8));
+        }
+        if (L >= 8) {
+            c00 = c00.add(c00.rearrange(Reductions.SWAP4));
+            c01 = c01.add(c01.rearrange(Reductions.SWAP4));
+            c10 = c10.add(c10.rearrange(Reductions.SWAP4));
+            c11 = c11.add(c11.rearrange(Reductions.SWAP4));
+            c20 = c20.add(c20.rearrange(Reductions.SWAP4));
+            c21 = c21.add(c21.rearrange(Reductions.SWAP4));
+            c30 = c30.add(c30.rearrange(Reductions.SWAP4));
+            c31 = c31.add(c31.rearrange(Reductions.SWAP4));
+        }
+        if (L >= 4) {
+            c00 = c00.add(c00.rearrange(Reductions.SWAP2));
+            c01 = c01.add(c01.rearrange(Reductions.SWAP2));
+            c10 = c10.add(c10.rearrange(Reductions.SWAP2));
+            c11 = c11.add(c11.rearrange(Reductions.SWAP2));
+            c20 = c20.add(c20.rearrange(Reductions.SWAP2));
+            c21 = c21.add(c21.rearrange(Reductions.SWAP2));
+            c30 = c30.add(c30.rearrange(Reductions.SWAP2));
+            c31 = c31.add(c31.rearrange(Reductions.SWAP2));
+        }
+        c00 = c00.add(c00.rearrange(Reductions.SWAP1));
+        c01 = c01.add(c01.rearrange(Reductions.SWAP1));
+        c10 = c10.add(c10.rearrange(Reductions.SWAP1));
+        c11 = c11.add(c11.rearrange(Reductions.SWAP1));
+        c20 = c20.add(c20.rearrange(Reductions.SWAP1));
+        c21 = c21.add(c21.rearrange(Reductions.SWAP1));
+        c30 = c30.add(c30.rearrange(Reductions.SWAP1));
+        c31 = c31.add(c31.rearrange(Reductions.SWAP1));
+        finish(c00.lane(0), kc, k1, a, ao, b, bo, c, co, load);
+        finish(c01.lane(0), kc, k1, a, ao, b, b1, c, co + 1, load);
+        finish(c10.lane(0), kc, k1, a, a1, b, bo, c, co + ldc, load);
+        finish(c11.lane(0), kc, k1, a, a1, b, b1, c, co + ldc + 1, load);
+        finish(c20.lane(0), kc, k1, a, a2, b, bo, c, co + 2 * ldc, load);
+        finish(c21.lane(0), kc, k1, a, a2, b, b1, c, co + 2 * ldc + 1, load);
+        finish(c30.lane(0), kc, k1, a, a3, b, bo, c, co + 3 * ldc, load);
+        finish(c31.lane(0), kc, k1, a, a3, b, b1, c, co + 3 * ldc + 1, load);
     }
 
-    private static void finish(FloatVector acc, int kc, int k1, float[] a, int ao, float[] b, int bo, float[] c, int co,
+    /** One C element from its lane sum s: the k tail in order, then store or accumulate. */
+    private static void finish(float sum, int kc, int k1, float[] a, int ao, float[] b, int bo, float[] c, int co,
             boolean load) {
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum;
         for (int p = k1; p < kc; p++) {
             s = Math.fma(a[ao + p], b[bo + p], s);
         }
