@@ -3,7 +3,9 @@
  * Forward y = f(x); backward dx = f'(x)·dy (overwrites dx), where x is the forward input and y the
  * forward output; each backward reads whichever of them it needs (documented per method).
  * Forward may run in place (x and y the same slice). Tails use masked vectors, so every element goes
- * through the same arithmetic whatever its position. exp and tanh come from VMath (tier-independent,
+ * through the same arithmetic whatever its position. Kernels built on exp/tanh run one masked loop, so
+ * the large VMath body has a single call site and C2 always inlines it (a second call site for a tail
+ * hits the inlining node budget, and a vector crossing a real call is boxed). exp and tanh come from VMath (tier-independent,
  * within 2 ulp), not lanewise(EXP/TANH), so results do not depend on JIT compilation timing.
  * It is not a layer: no buffers, no state, no dispatch by name.
  */
@@ -125,8 +127,6 @@ public final class Activations {
     /** {@code y = 1 / (1 + exp(−x))}; saturates to exactly 0 or 1 for large |x|. */
     public static void sigmoidForward(int n, float[] x, int xOff, float[] y, int yOff) {
         checkForward(n, x, xOff, y, yOff);
-        // one masked loop (all lanes set but in the last vector): a second, tail copy of the inlined exp
-        // pushes C2 past its inlining budget, and the copy left out of line boxes its vectors on every call
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             sigmoid(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
@@ -162,7 +162,6 @@ public final class Activations {
     /** {@code y = tanh(x)}. */
     public static void tanhForward(int n, float[] x, int xOff, float[] y, int yOff) {
         checkForward(n, x, xOff, y, yOff);
-        // one masked loop: a single inlined copy of VMath.tanh (see sigmoidForward)
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             VMath.tanh(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
@@ -196,7 +195,6 @@ public final class Activations {
      */
     public static void geluForward(int n, float[] x, int xOff, float[] y, int yOff) {
         checkForward(n, x, xOff, y, yOff);
-        // one masked loop: a single inlined copy of VMath.exp (see sigmoidForward)
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             gelu(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
@@ -216,7 +214,6 @@ public final class Activations {
     public static void geluBackward(int n, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
             float[] dx, int dxOff) {
         checkBackward(n, x, "x", xOff, dy, dyOff, dx, dxOff);
-        // one masked loop: a single inlined copy of VMath.exp (see sigmoidForward)
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = FloatVector.fromArray(S, x, xOff + i, m);

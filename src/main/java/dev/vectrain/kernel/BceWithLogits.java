@@ -39,36 +39,25 @@ public final class BceWithLogits {
         return z.max(0f).sub(z.mul(t)).add(soft);
     }
 
+    /** One masked loop, so term (exp + log1p, large) has a single call site that C2 inlines. */
     private static double chunk(float[] z, int zOff, float[] t, int tOff, int n) {
-        // Two accumulators: the odd vectors of each complete pair go to a1, all others (the masked tail
-        // included) to a0. One masked loop keeps a single inlined copy of term (exp and log1p): more copies
-        // push C2 past its inlining budget, and whatever is left out of line boxes its vectors per call.
-        FloatVector a0 = FloatVector.zero(S);
-        FloatVector a1 = FloatVector.zero(S);
-        int pairs = n - n % (2 * L);
+        FloatVector acc = FloatVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = term(FloatVector.fromArray(S, z, zOff + i, m), FloatVector.fromArray(S, t, tOff + i, m));
-            if (i < pairs && (i & L) != 0) {
-                a1 = a1.add(v);
-            } else {
-                a0 = a0.add(v, m);
-            }
+            acc = acc.add(term(FloatVector.fromArray(S, z, zOff + i, m), FloatVector.fromArray(S, t, tOff + i, m)), m);
         }
-        // Reductions.laneSum written inline: after term's inlined exp and log1p, C2 declines to inline the
-        // call (NodeCountInliningCutoff) and would box its argument on every chunk
-        FloatVector v = a0.add(a1);
+        // Reductions.laneSum written out (a call here would not be inlined and would box acc)
         if (L >= 16) {
-            v = v.add(v.rearrange(Reductions.SWAP8));
+            acc = acc.add(acc.rearrange(Reductions.SWAP8));
         }
         if (L >= 8) {
-            v = v.add(v.rearrange(Reductions.SWAP4));
+            acc = acc.add(acc.rearrange(Reductions.SWAP4));
         }
         if (L >= 4) {
-            v = v.add(v.rearrange(Reductions.SWAP2));
+            acc = acc.add(acc.rearrange(Reductions.SWAP2));
         }
-        v = v.add(v.rearrange(Reductions.SWAP1));
-        return v.lane(0);
+        acc = acc.add(acc.rearrange(Reductions.SWAP1));
+        return acc.lane(0);
     }
 
     /** d = (sigmoid(z) − t)/n. */
@@ -81,7 +70,6 @@ public final class BceWithLogits {
             return;
         }
         float k = 1f / n;
-        // one masked loop: a single inlined copy of the sigmoid's exp (see Activations.sigmoidForward)
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             Activations.sigmoid(FloatVector.fromArray(S, logits, lOff + i, m))

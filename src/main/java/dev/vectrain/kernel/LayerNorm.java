@@ -166,19 +166,23 @@ public final class LayerNorm {
             d.fma(h, FloatVector.fromArray(S, dGamma, dgOff + c, m)).intoArray(dGamma, dgOff + c, m);
             d.add(FloatVector.fromArray(S, dBeta, dbOff + c, m)).intoArray(dBeta, dbOff + c, m);
         }
-        // the second lane sum is Reductions.laneSum written inline: C2 declines to inline a second call
-        // here (NodeCountInliningCutoff) and would box its argument on every row
-        long hi = Float.floatToRawIntBits(Reductions.laneSum(sg));
+        // both lane sums are Reductions.laneSum written inline: after the loop, C2 may decline to inline a
+        // call to it (NodeCountInliningCutoff, depending on the profile) and would box its argument per row
         if (L >= 16) {
+            sg = sg.add(sg.rearrange(Reductions.SWAP8));
             sgx = sgx.add(sgx.rearrange(Reductions.SWAP8));
         }
         if (L >= 8) {
+            sg = sg.add(sg.rearrange(Reductions.SWAP4));
             sgx = sgx.add(sgx.rearrange(Reductions.SWAP4));
         }
         if (L >= 4) {
+            sg = sg.add(sg.rearrange(Reductions.SWAP2));
             sgx = sgx.add(sgx.rearrange(Reductions.SWAP2));
         }
+        sg = sg.add(sg.rearrange(Reductions.SWAP1));
         sgx = sgx.add(sgx.rearrange(Reductions.SWAP1));
+        long hi = Float.floatToRawIntBits(sg.lane(0));
         long lo = Float.floatToRawIntBits(sgx.lane(0));
         return (hi << 32) | (lo & 0xFFFF_FFFFL);
     }

@@ -228,11 +228,10 @@ public final class Reductions {
     /**
      * Horizontal sum of a vector's lanes by a fixed pairwise tree (lane i + lane i^h for h = L/2 .. 1):
      * exact lane additions in a fixed order, so the result is the same in every JIT tier, unlike
-     * reduceLanes(ADD) whose order is unspecified.
-     * A kernel whose compiled body is already large (VMath inlined) may find C2 refusing to inline this
-     * method (NodeCountInliningCutoff), which boxes the argument on every call; such a kernel writes the
-     * same tree inline with SWAP8..SWAP1 (the Vector API methods are force-inlined, so late inlining still
-     * applies to them).
+     * reduceLanes(ADD) whose order is unspecified. Kernels that inline a large VMath body write this
+     * tree out instead of calling it: the JIT's inlining node budget is spent by then, and a vector
+     * passed to a call that is not inlined is boxed (allocated).
+     * (Force-inlined Vector API calls are still late-inlined past that budget; a call to this method is not.)
      */
     static float laneSum(FloatVector v) {
         if (L >= 16) {

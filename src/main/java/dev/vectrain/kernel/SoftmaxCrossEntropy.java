@@ -66,8 +66,7 @@ public final class SoftmaxCrossEntropy {
             int pb = pOff + r * classes;
             float max = rowMax(classes, logits, lb);
             float target = logits[lb + labels[labOff + r]];
-            expRow(classes, logits, lb, max, probs, pb);
-            double sum = rowSum(classes, probs, pb);
+            double sum = expRow(classes, logits, lb, max, probs, pb);
             scaleRow(classes, probs, pb, (float) (1.0 / sum));
             shift += (double) max - target;
             product *= sum;
@@ -99,37 +98,30 @@ public final class SoftmaxCrossEntropy {
     }
 
     /**
-     * e = exp(z − max) written to probs. The row sum is taken afterwards from probs by {@link #rowSum}:
-     * with VMath.exp inlined twice here, a reduction in the same method exceeds C2's inlining budget
-     * (laneSum is then called out of line with a boxed vector argument).
+     * e = exp(z − max) written to probs; returns their sum. One masked loop, so VMath.exp has a single
+     * call site that C2 inlines (see Activations), and laneSum written out: after the inlined exp, a call
+     * to it would not be inlined and would box s0.
      */
-    private static void expRow(int classes, float[] logits, int lb, float max, float[] probs, int pb) {
+    private static float expRow(int classes, float[] logits, int lb, float max, float[] probs, int pb) {
         FloatVector vm = FloatVector.broadcast(S, max);
-        int bound = S.loopBound(classes);
-        int c = 0;
-        for (; c < bound; c += L) {
-            VMath.exp(FloatVector.fromArray(S, logits, lb + c).sub(vm)).intoArray(probs, pb + c);
-        }
-        if (c < classes) {
-            VectorMask<Float> m = S.indexInRange(c, classes);
-            VMath.exp(FloatVector.fromArray(S, logits, lb + c, m).sub(vm)).intoArray(probs, pb + c, m);
-        }
-    }
-
-    /** Σ probs[pb .. pb+classes) in two accumulators (alternate vectors; masked tail into the first). */
-    private static float rowSum(int classes, float[] probs, int pb) {
         FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
-        int c = 0;
-        for (; c + 2 * L <= classes; c += 2 * L) {
-            s0 = s0.add(FloatVector.fromArray(S, probs, pb + c));
-            s1 = s1.add(FloatVector.fromArray(S, probs, pb + c + L));
-        }
-        for (; c < classes; c += L) {
+        for (int c = 0; c < classes; c += L) {
             VectorMask<Float> m = S.indexInRange(c, classes);
-            s0 = s0.add(FloatVector.fromArray(S, probs, pb + c, m), m);
+            FloatVector e = VMath.exp(FloatVector.fromArray(S, logits, lb + c, m).sub(vm));
+            e.intoArray(probs, pb + c, m);
+            s0 = s0.add(e, m);
         }
-        return Reductions.laneSum(s0.add(s1));
+        if (L >= 16) {
+            s0 = s0.add(s0.rearrange(Reductions.SWAP8));
+        }
+        if (L >= 8) {
+            s0 = s0.add(s0.rearrange(Reductions.SWAP4));
+        }
+        if (L >= 4) {
+            s0 = s0.add(s0.rearrange(Reductions.SWAP2));
+        }
+        s0 = s0.add(s0.rearrange(Reductions.SWAP1));
+        return s0.lane(0);
     }
 
     /** probs[pb .. pb+classes) *= inv. */
