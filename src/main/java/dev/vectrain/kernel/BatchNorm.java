@@ -108,39 +108,68 @@ public final class BatchNorm {
             float[] beta, int bOff, float eps, float momentum, float[] runMean, int rmOff, float[] runVar, int rvOff,
             float[] mean, float[] invStd, float[] xhat, float[] y, int yOff) {
         int full = c0 + (c1 - c0) / L * L;
-        FloatVector n = FloatVector.broadcast(S, (float) rows);
         // pass 1: column sums in mean[], rows in order
         java.util.Arrays.fill(mean, c0, c1, 0f);
         for (int r = 0; r < rows; r++) {
-            int p = xOff + r * cols;
-            int c = c0;
-            for (; c < full; c += L) {
-                FloatVector.fromArray(S, mean, c).add(FloatVector.fromArray(S, x, p + c)).intoArray(mean, c);
-            }
-            if (c < c1) {
-                VectorMask<Float> m = S.indexInRange(c, c1);
-                FloatVector.fromArray(S, mean, c, m).add(FloatVector.fromArray(S, x, p + c, m)).intoArray(mean, c, m);
-            }
+            sumRow(c0, c1, full, x, xOff + r * cols, mean);
         }
+        finishMean(c0, c1, rows, mean);
+        // pass 2: centred sums of squares in invStd[]
+        java.util.Arrays.fill(invStd, c0, c1, 0f);
+        for (int r = 0; r < rows; r++) {
+            squaredDeviationsRow(c0, c1, full, x, xOff + r * cols, mean, invStd);
+        }
+        finishStatistics(c0, c1, rows, eps, momentum, runMean, rmOff, runVar, rvOff, mean, invStd);
+        // pass 3: normalise, affine
+        for (int r = 0; r < rows; r++) {
+            normalizeRow(c0, c1, full, x, xOff + r * cols, gamma, gOff, beta, bOff, mean, invStd, xhat, r * cols, y,
+                    yOff + r * cols);
+        }
+    }
+
+    // Per-row helpers (here and in backward): one vector loop each, small enough for C2 to compile and
+    // inline them whole; a single large method either fails C1 (out of registers, so it never leaves
+    // tier 2, where vector operations box) or exceeds C2's inlining budget, and boxes vectors per call.
+
+    /** mean[c0 .. c1) += x row (columns c0 .. c1). */
+    private static void sumRow(int c0, int c1, int full, float[] x, int p, float[] mean) {
+        int c = c0;
+        for (; c < full; c += L) {
+            FloatVector.fromArray(S, mean, c).add(FloatVector.fromArray(S, x, p + c)).intoArray(mean, c);
+        }
+        if (c < c1) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector.fromArray(S, mean, c, m).add(FloatVector.fromArray(S, x, p + c, m)).intoArray(mean, c, m);
+        }
+    }
+
+    /** mean[c0 .. c1) /= rows. */
+    private static void finishMean(int c0, int c1, int rows, float[] mean) {
+        FloatVector n = FloatVector.broadcast(S, (float) rows);
         for (int c = c0; c < c1; c += L) {
             VectorMask<Float> m = S.indexInRange(c, c1);
             FloatVector.fromArray(S, mean, c, m).div(n).intoArray(mean, c, m);
         }
-        // pass 2: centred sums of squares in invStd[]
-        java.util.Arrays.fill(invStd, c0, c1, 0f);
-        for (int r = 0; r < rows; r++) {
-            int p = xOff + r * cols;
-            int c = c0;
-            for (; c < full; c += L) {
-                FloatVector d = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, mean, c));
-                d.fma(d, FloatVector.fromArray(S, invStd, c)).intoArray(invStd, c);
-            }
-            if (c < c1) {
-                VectorMask<Float> m = S.indexInRange(c, c1);
-                FloatVector d = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, mean, c, m));
-                d.fma(d, FloatVector.fromArray(S, invStd, c, m)).intoArray(invStd, c, m);
-            }
+    }
+
+    /** q[c0 .. c1) += (x − mean)² for one row. */
+    private static void squaredDeviationsRow(int c0, int c1, int full, float[] x, int p, float[] mean, float[] q) {
+        int c = c0;
+        for (; c < full; c += L) {
+            FloatVector d = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, mean, c));
+            d.fma(d, FloatVector.fromArray(S, q, c)).intoArray(q, c);
         }
+        if (c < c1) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector d = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, mean, c, m));
+            d.fma(d, FloatVector.fromArray(S, q, c, m)).intoArray(q, c, m);
+        }
+    }
+
+    /** invStd from the centred sums of squares held in invStd; running statistics updated. */
+    private static void finishStatistics(int c0, int c1, int rows, float eps, float momentum, float[] runMean,
+            int rmOff, float[] runVar, int rvOff, float[] mean, float[] invStd) {
+        FloatVector n = FloatVector.broadcast(S, (float) rows);
         FloatVector nUnbiased = FloatVector.broadcast(S, (float) Math.max(1, rows - 1));
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector keep = FloatVector.broadcast(S, 1f - momentum);
@@ -154,27 +183,26 @@ public final class BatchNorm {
             FloatVector rv = FloatVector.fromArray(S, runVar, rvOff + c, m);
             rv.mul(keep).add(q.div(nUnbiased).mul(momentum)).intoArray(runVar, rvOff + c, m);
         }
-        // pass 3: normalise, affine
-        for (int r = 0; r < rows; r++) {
-            int p = xOff + r * cols;
-            int h = r * cols;
-            int q = yOff + r * cols;
-            int c = c0;
-            for (; c < full; c += L) {
-                FloatVector v = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, mean, c))
-                        .mul(FloatVector.fromArray(S, invStd, c));
-                v.intoArray(xhat, h + c);
-                v.fma(FloatVector.fromArray(S, gamma, gOff + c), FloatVector.fromArray(S, beta, bOff + c))
-                        .intoArray(y, q + c);
-            }
-            if (c < c1) {
-                VectorMask<Float> m = S.indexInRange(c, c1);
-                FloatVector v = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, mean, c, m))
-                        .mul(FloatVector.fromArray(S, invStd, c, m));
-                v.intoArray(xhat, h + c, m);
-                v.fma(FloatVector.fromArray(S, gamma, gOff + c, m), FloatVector.fromArray(S, beta, bOff + c, m))
-                        .intoArray(y, q + c, m);
-            }
+    }
+
+    /** xhat = (x − mean)·invStd, y = gamma·xhat + beta for one row, columns c0 .. c1. */
+    private static void normalizeRow(int c0, int c1, int full, float[] x, int p, float[] gamma, int gOff,
+            float[] beta, int bOff, float[] mean, float[] invStd, float[] xhat, int h, float[] y, int q) {
+        int c = c0;
+        for (; c < full; c += L) {
+            FloatVector v = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, mean, c))
+                    .mul(FloatVector.fromArray(S, invStd, c));
+            v.intoArray(xhat, h + c);
+            v.fma(FloatVector.fromArray(S, gamma, gOff + c), FloatVector.fromArray(S, beta, bOff + c))
+                    .intoArray(y, q + c);
+        }
+        if (c < c1) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector v = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, mean, c, m))
+                    .mul(FloatVector.fromArray(S, invStd, c, m));
+            v.intoArray(xhat, h + c, m);
+            v.fma(FloatVector.fromArray(S, gamma, gOff + c, m), FloatVector.fromArray(S, beta, bOff + c, m))
+                    .intoArray(y, q + c, m);
         }
     }
 
@@ -197,20 +225,47 @@ public final class BatchNorm {
         }
         // blocks of INFERENCE_ROWS rows: the per-column scale (a sqrt and a division) is computed once per
         // block, and the block's rows are read as that many concurrent contiguous streams
-        FloatVector one = FloatVector.broadcast(S, 1f);
+        int full = cols / L * L;
         for (int r0 = 0; r0 < rows; r0 += INFERENCE_ROWS) {
             int r1 = Math.min(rows, r0 + INFERENCE_ROWS);
-            for (int c = 0; c < cols; c += L) {
-                VectorMask<Float> m = S.indexInRange(c, cols);
-                FloatVector is = one.div(FloatVector.fromArray(S, runVar, rvOff + c, m).add(eps).sqrt());
-                FloatVector scale = FloatVector.fromArray(S, gamma, gOff + c, m).mul(is);
-                FloatVector rm = FloatVector.fromArray(S, runMean, rmOff + c, m);
-                FloatVector b = FloatVector.fromArray(S, beta, bOff + c, m);
-                for (int r = r0, px = xOff + r0 * cols + c, py = yOff + r0 * cols + c; r < r1;
-                        r++, px += cols, py += cols) {
-                    FloatVector.fromArray(S, x, px, m).sub(rm).fma(scale, b).intoArray(y, py, m);
-                }
+            inferenceBlock(r0, r1, full, cols, x, xOff, gamma, gOff, beta, bOff, eps, runMean, rmOff, runVar, rvOff,
+                    y, yOff);
+            if (full < cols) {
+                inferenceTail(r0, r1, full, cols, x, xOff, gamma, gOff, beta, bOff, eps, runMean, rmOff, runVar,
+                        rvOff, y, yOff);
             }
+        }
+    }
+
+    /** Rows r0 .. r1, full column vectors [0, full). */
+    private static void inferenceBlock(int r0, int r1, int full, int cols, float[] x, int xOff, float[] gamma,
+            int gOff, float[] beta, int bOff, float eps, float[] runMean, int rmOff, float[] runVar, int rvOff,
+            float[] y, int yOff) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int c = 0; c < full; c += L) {
+            FloatVector is = one.div(FloatVector.fromArray(S, runVar, rvOff + c).add(eps).sqrt());
+            FloatVector scale = FloatVector.fromArray(S, gamma, gOff + c).mul(is);
+            FloatVector rm = FloatVector.fromArray(S, runMean, rmOff + c);
+            FloatVector b = FloatVector.fromArray(S, beta, bOff + c);
+            for (int r = r0, px = xOff + r0 * cols + c, py = yOff + r0 * cols + c; r < r1;
+                    r++, px += cols, py += cols) {
+                FloatVector.fromArray(S, x, px).sub(rm).fma(scale, b).intoArray(y, py);
+            }
+        }
+    }
+
+    /** Rows r0 .. r1, the masked last column vector starting at c. */
+    private static void inferenceTail(int r0, int r1, int c, int cols, float[] x, int xOff, float[] gamma, int gOff,
+            float[] beta, int bOff, float eps, float[] runMean, int rmOff, float[] runVar, int rvOff, float[] y,
+            int yOff) {
+        VectorMask<Float> m = S.indexInRange(c, cols);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector is = one.div(FloatVector.fromArray(S, runVar, rvOff + c, m).add(eps).sqrt());
+        FloatVector scale = FloatVector.fromArray(S, gamma, gOff + c, m).mul(is);
+        FloatVector rm = FloatVector.fromArray(S, runMean, rmOff + c, m);
+        FloatVector b = FloatVector.fromArray(S, beta, bOff + c, m);
+        for (int r = r0, px = xOff + r0 * cols + c, py = yOff + r0 * cols + c; r < r1; r++, px += cols, py += cols) {
+            FloatVector.fromArray(S, x, px, m).sub(rm).fma(scale, b).intoArray(y, py, m);
         }
     }
 
@@ -274,28 +329,43 @@ public final class BatchNorm {
             float[] gamma, int gOff, float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff, float[] dx,
             int dxOff, float[] scratch) {
         int full = c0 + (c1 - c0) / L * L;
+        java.util.Arrays.fill(scratch, c0, c1, 0f);
+        java.util.Arrays.fill(scratch, cols + c0, cols + c1, 0f);
+        for (int r = 0; r < rows; r++) {
+            backwardSumsRow(c0, c1, full, cols, dy, dyOff + r * cols, xhat, r * cols, scratch);
+        }
+        backwardFinishSums(c0, c1, rows, cols, gamma, gOff, invStd, dGamma, dgOff, dBeta, dbOff, scratch);
+        for (int r = 0; r < rows; r++) {
+            backwardDxRow(c0, c1, full, rows, cols, dy, dyOff + r * cols, xhat, r * cols, dx, dxOff + r * cols,
+                    scratch);
+        }
+    }
+
+    /** scratch[c] += dy, scratch[cols + c] += dy·xhat for one row, columns c0 .. c1. */
+    private static void backwardSumsRow(int c0, int c1, int full, int cols, float[] dy, int pd, float[] xhat, int ph,
+            float[] scratch) {
+        int sdh = cols;
+        int c = c0;
+        for (; c < full; c += L) {
+            FloatVector d = FloatVector.fromArray(S, dy, pd + c);
+            FloatVector.fromArray(S, scratch, c).add(d).intoArray(scratch, c);
+            d.fma(FloatVector.fromArray(S, xhat, ph + c), FloatVector.fromArray(S, scratch, sdh + c))
+                    .intoArray(scratch, sdh + c);
+        }
+        if (c < c1) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector d = FloatVector.fromArray(S, dy, pd + c, m);
+            FloatVector.fromArray(S, scratch, c, m).add(d).intoArray(scratch, c, m);
+            d.fma(FloatVector.fromArray(S, xhat, ph + c, m), FloatVector.fromArray(S, scratch, sdh + c, m))
+                    .intoArray(scratch, sdh + c, m);
+        }
+    }
+
+    /** dBeta, dGamma += the column sums; scratch[2·cols + c] = gamma·invStd/rows. */
+    private static void backwardFinishSums(int c0, int c1, int rows, int cols, float[] gamma, int gOff,
+            float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff, float[] scratch) {
         int sdh = cols;
         int kk = 2 * cols;
-        java.util.Arrays.fill(scratch, c0, c1, 0f);
-        java.util.Arrays.fill(scratch, sdh + c0, sdh + c1, 0f);
-        for (int r = 0; r < rows; r++) {
-            int pd = dyOff + r * cols;
-            int ph = r * cols;
-            int c = c0;
-            for (; c < full; c += L) {
-                FloatVector d = FloatVector.fromArray(S, dy, pd + c);
-                FloatVector.fromArray(S, scratch, c).add(d).intoArray(scratch, c);
-                d.fma(FloatVector.fromArray(S, xhat, ph + c), FloatVector.fromArray(S, scratch, sdh + c))
-                        .intoArray(scratch, sdh + c);
-            }
-            if (c < c1) {
-                VectorMask<Float> m = S.indexInRange(c, c1);
-                FloatVector d = FloatVector.fromArray(S, dy, pd + c, m);
-                FloatVector.fromArray(S, scratch, c, m).add(d).intoArray(scratch, c, m);
-                d.fma(FloatVector.fromArray(S, xhat, ph + c, m), FloatVector.fromArray(S, scratch, sdh + c, m))
-                        .intoArray(scratch, sdh + c, m);
-            }
-        }
         FloatVector n = FloatVector.broadcast(S, (float) rows);
         for (int c = c0; c < c1; c += L) {
             VectorMask<Float> m = S.indexInRange(c, c1);
@@ -306,25 +376,28 @@ public final class BatchNorm {
             FloatVector.fromArray(S, gamma, gOff + c, m).mul(FloatVector.fromArray(S, invStd, c, m)).div(n)
                     .intoArray(scratch, kk + c, m);
         }
-        for (int r = 0; r < rows; r++) {
-            int pd = dyOff + r * cols;
-            int ph = r * cols;
-            int px = dxOff + r * cols;
-            int c = c0;
-            for (; c < full; c += L) {
-                FloatVector d = FloatVector.fromArray(S, dy, pd + c);
-                FloatVector h = FloatVector.fromArray(S, xhat, ph + c);
-                h.neg().fma(FloatVector.fromArray(S, scratch, sdh + c), d.mul(n).sub(FloatVector.fromArray(S, scratch, c)))
-                        .mul(FloatVector.fromArray(S, scratch, kk + c)).intoArray(dx, px + c);
-            }
-            if (c < c1) {
-                VectorMask<Float> m = S.indexInRange(c, c1);
-                FloatVector d = FloatVector.fromArray(S, dy, pd + c, m);
-                FloatVector h = FloatVector.fromArray(S, xhat, ph + c, m);
-                h.neg().fma(FloatVector.fromArray(S, scratch, sdh + c, m),
-                        d.mul(n).sub(FloatVector.fromArray(S, scratch, c, m)))
-                        .mul(FloatVector.fromArray(S, scratch, kk + c, m)).intoArray(dx, px + c, m);
-            }
+    }
+
+    /** dx for one row, columns c0 .. c1, from the sums in scratch. */
+    private static void backwardDxRow(int c0, int c1, int full, int rows, int cols, float[] dy, int pd, float[] xhat,
+            int ph, float[] dx, int px, float[] scratch) {
+        int sdh = cols;
+        int kk = 2 * cols;
+        FloatVector n = FloatVector.broadcast(S, (float) rows);
+        int c = c0;
+        for (; c < full; c += L) {
+            FloatVector d = FloatVector.fromArray(S, dy, pd + c);
+            FloatVector h = FloatVector.fromArray(S, xhat, ph + c);
+            h.neg().fma(FloatVector.fromArray(S, scratch, sdh + c), d.mul(n).sub(FloatVector.fromArray(S, scratch, c)))
+                    .mul(FloatVector.fromArray(S, scratch, kk + c)).intoArray(dx, px + c);
+        }
+        if (c < c1) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector d = FloatVector.fromArray(S, dy, pd + c, m);
+            FloatVector h = FloatVector.fromArray(S, xhat, ph + c, m);
+            h.neg().fma(FloatVector.fromArray(S, scratch, sdh + c, m),
+                    d.mul(n).sub(FloatVector.fromArray(S, scratch, c, m)))
+                    .mul(FloatVector.fromArray(S, scratch, kk + c, m)).intoArray(dx, px + c, m);
         }
     }
 
@@ -335,25 +408,49 @@ public final class BatchNorm {
     static void backwardBlocks(int c0, int c1, int rows, int cols, float[] dy, int dyOff, float[] xhat,
             float[] gamma, int gOff, float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff, float[] dx,
             int dxOff) {
-        FloatVector n = FloatVector.broadcast(S, (float) rows);
         for (int c = c0; c < c1; c += L) {
-            VectorMask<Float> m = S.indexInRange(c, c1);
-            FloatVector sd = FloatVector.zero(S);
-            FloatVector sdh = FloatVector.zero(S);
-            for (int r = 0, p = c, pd = dyOff + c; r < rows; r++, p += cols, pd += cols) {
-                FloatVector d = FloatVector.fromArray(S, dy, pd, m);
-                sd = sd.add(d);
-                sdh = d.fma(FloatVector.fromArray(S, xhat, p, m), sdh);
-            }
-            FloatVector.fromArray(S, dBeta, dbOff + c, m).add(sd).intoArray(dBeta, dbOff + c, m);
-            FloatVector.fromArray(S, dGamma, dgOff + c, m).add(sdh).intoArray(dGamma, dgOff + c, m);
-            FloatVector k = FloatVector.fromArray(S, gamma, gOff + c, m).mul(FloatVector.fromArray(S, invStd, c, m))
-                    .div(n);
-            for (int r = 0, p = c, pd = dyOff + c, px = dxOff + c; r < rows; r++, p += cols, pd += cols, px += cols) {
-                FloatVector d = FloatVector.fromArray(S, dy, pd, m);
-                FloatVector h = FloatVector.fromArray(S, xhat, p, m);
-                h.neg().fma(sdh, d.mul(n).sub(sd)).mul(k).intoArray(dx, px, m);
-            }
+            columnVectorGradients(c, c1, rows, cols, dy, dyOff, xhat, dGamma, dgOff, dBeta, dbOff);
+            columnVectorDx(c, c1, rows, cols, dy, dyOff, xhat, gamma, gOff, invStd, dx, dxOff);
+        }
+    }
+
+    // backwardBlocks in two small helpers (the sums are recomputed, by the same operations in the same
+    // order, in the second): as one method, C1 runs out of registers on it, so it never leaves tier 2, where
+    // every vector operation allocates.
+
+    /** dBeta += Σ_r dy, dGamma += Σ_r dy·xhat for the (masked) column vector starting at c. */
+    private static void columnVectorGradients(int c, int c1, int rows, int cols, float[] dy, int dyOff, float[] xhat,
+            float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
+        VectorMask<Float> m = S.indexInRange(c, c1);
+        FloatVector sd = FloatVector.zero(S);
+        FloatVector sdh = FloatVector.zero(S);
+        for (int r = 0, p = c, pd = dyOff + c; r < rows; r++, p += cols, pd += cols) {
+            FloatVector d = FloatVector.fromArray(S, dy, pd, m);
+            sd = sd.add(d);
+            sdh = d.fma(FloatVector.fromArray(S, xhat, p, m), sdh);
+        }
+        FloatVector.fromArray(S, dBeta, dbOff + c, m).add(sd).intoArray(dBeta, dbOff + c, m);
+        FloatVector.fromArray(S, dGamma, dgOff + c, m).add(sdh).intoArray(dGamma, dgOff + c, m);
+    }
+
+    /** dx for the (masked) column vector starting at c; recomputes the column sums of columnVectorGradients. */
+    private static void columnVectorDx(int c, int c1, int rows, int cols, float[] dy, int dyOff, float[] xhat,
+            float[] gamma, int gOff, float[] invStd, float[] dx, int dxOff) {
+        FloatVector n = FloatVector.broadcast(S, (float) rows);
+        VectorMask<Float> m = S.indexInRange(c, c1);
+        FloatVector sd = FloatVector.zero(S);
+        FloatVector sdh = FloatVector.zero(S);
+        for (int r = 0, p = c, pd = dyOff + c; r < rows; r++, p += cols, pd += cols) {
+            FloatVector d = FloatVector.fromArray(S, dy, pd, m);
+            sd = sd.add(d);
+            sdh = d.fma(FloatVector.fromArray(S, xhat, p, m), sdh);
+        }
+        FloatVector k = FloatVector.fromArray(S, gamma, gOff + c, m).mul(FloatVector.fromArray(S, invStd, c, m))
+                .div(n);
+        for (int r = 0, p = c, pd = dyOff + c, px = dxOff + c; r < rows; r++, p += cols, pd += cols, px += cols) {
+            FloatVector d = FloatVector.fromArray(S, dy, pd, m);
+            FloatVector h = FloatVector.fromArray(S, xhat, p, m);
+            h.neg().fma(sdh, d.mul(n).sub(sd)).mul(k).intoArray(dx, px, m);
         }
     }
 

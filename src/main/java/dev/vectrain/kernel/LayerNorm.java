@@ -46,60 +46,76 @@ public final class LayerNorm {
         if (cols == 0) {
             return;
         }
-        int bound = S.loopBound(cols);
         for (int r = 0; r < rows; r++) {
             int xb = xOff + r * cols;
-            int hb = r * cols;
-            int yb = yOff + r * cols;
-            // pass 1: mean
-            FloatVector s0 = FloatVector.zero(S);
-            FloatVector s1 = FloatVector.zero(S);
-            int c = 0;
-            for (; c + 2 * L <= cols; c += 2 * L) {
-                s0 = s0.add(FloatVector.fromArray(S, x, xb + c));
-                s1 = s1.add(FloatVector.fromArray(S, x, xb + c + L));
-            }
-            for (; c < cols; c += L) {
-                VectorMask<Float> m = S.indexInRange(c, cols);
-                s0 = s0.add(FloatVector.fromArray(S, x, xb + c, m));
-            }
-            float mu = Reductions.laneSum(s0.add(s1)) / cols;
-            // pass 2: centred sum of squares
-            FloatVector vmu = FloatVector.broadcast(S, mu);
-            s0 = FloatVector.zero(S);
-            s1 = FloatVector.zero(S);
-            c = 0;
-            for (; c + 2 * L <= cols; c += 2 * L) {
-                FloatVector d0 = FloatVector.fromArray(S, x, xb + c).sub(vmu);
-                FloatVector d1 = FloatVector.fromArray(S, x, xb + c + L).sub(vmu);
-                s0 = d0.fma(d0, s0);
-                s1 = d1.fma(d1, s1);
-            }
-            for (; c < cols; c += L) {
-                VectorMask<Float> m = S.indexInRange(c, cols);
-                FloatVector d0 = FloatVector.fromArray(S, x, xb + c, m).sub(vmu);
-                s0 = s0.add(d0.mul(d0), m);
-            }
-            double var = (double) Reductions.laneSum(s0.add(s1)) / cols;
+            float mu = rowSum(x, xb, cols) / cols;
+            double var = (double) rowSquaredDeviations(x, xb, cols, mu) / cols;
             float is = (float) (1.0 / Math.sqrt(var + eps));
             mean[r] = mu;
             invStd[r] = is;
-            // pass 3: normalise and apply the affine transform
-            FloatVector vis = FloatVector.broadcast(S, is);
-            c = 0;
-            for (; c < bound; c += L) {
-                FloatVector h = FloatVector.fromArray(S, x, xb + c).sub(vmu).mul(vis);
-                h.intoArray(xhat, hb + c);
-                h.fma(FloatVector.fromArray(S, gamma, gOff + c), FloatVector.fromArray(S, beta, bOff + c))
-                        .intoArray(y, yb + c);
-            }
-            if (c < cols) {
-                VectorMask<Float> m = S.indexInRange(c, cols);
-                FloatVector h = FloatVector.fromArray(S, x, xb + c, m).sub(vmu).mul(vis);
-                h.intoArray(xhat, hb + c, m);
-                h.fma(FloatVector.fromArray(S, gamma, gOff + c, m), FloatVector.fromArray(S, beta, bOff + c, m))
-                        .intoArray(y, yb + c, m);
-            }
+            normalizeRow(cols, x, xb, mu, is, gamma, gOff, beta, bOff, xhat, r * cols, y, yOff + r * cols);
+        }
+    }
+
+    // Per-row helpers: each is small enough for C2 to inline its vector operations and laneSum, and
+    // each returns a scalar, so no vector crosses a call boundary that might not be inlined (a
+    // vector passed to or returned from a non-inlined method is boxed on every call).
+
+    /** Σ x[xb .. xb+cols) in two float-lane accumulators (masked tail into the first), lanes by laneSum. */
+    private static float rowSum(float[] x, int xb, int cols) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        int c = 0;
+        for (; c + 2 * L <= cols; c += 2 * L) {
+            s0 = s0.add(FloatVector.fromArray(S, x, xb + c));
+            s1 = s1.add(FloatVector.fromArray(S, x, xb + c + L));
+        }
+        for (; c < cols; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, cols);
+            s0 = s0.add(FloatVector.fromArray(S, x, xb + c, m));
+        }
+        return Reductions.laneSum(s0.add(s1));
+    }
+
+    /** Σ (x − mu)² over the row, same accumulator layout as rowSum. */
+    private static float rowSquaredDeviations(float[] x, int xb, int cols, float mu) {
+        FloatVector vmu = FloatVector.broadcast(S, mu);
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        int c = 0;
+        for (; c + 2 * L <= cols; c += 2 * L) {
+            FloatVector d0 = FloatVector.fromArray(S, x, xb + c).sub(vmu);
+            FloatVector d1 = FloatVector.fromArray(S, x, xb + c + L).sub(vmu);
+            s0 = d0.fma(d0, s0);
+            s1 = d1.fma(d1, s1);
+        }
+        for (; c < cols; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, cols);
+            FloatVector d0 = FloatVector.fromArray(S, x, xb + c, m).sub(vmu);
+            s0 = s0.add(d0.mul(d0), m);
+        }
+        return Reductions.laneSum(s0.add(s1));
+    }
+
+    /** xhat = (x − mu)·is, y = gamma·xhat + beta for one row. */
+    private static void normalizeRow(int cols, float[] x, int xb, float mu, float is, float[] gamma, int gOff,
+            float[] beta, int bOff, float[] xhat, int hb, float[] y, int yb) {
+        FloatVector vmu = FloatVector.broadcast(S, mu);
+        FloatVector vis = FloatVector.broadcast(S, is);
+        int bound = S.loopBound(cols);
+        int c = 0;
+        for (; c < bound; c += L) {
+            FloatVector h = FloatVector.fromArray(S, x, xb + c).sub(vmu).mul(vis);
+            h.intoArray(xhat, hb + c);
+            h.fma(FloatVector.fromArray(S, gamma, gOff + c), FloatVector.fromArray(S, beta, bOff + c))
+                    .intoArray(y, yb + c);
+        }
+        if (c < cols) {
+            VectorMask<Float> m = S.indexInRange(c, cols);
+            FloatVector h = FloatVector.fromArray(S, x, xb + c, m).sub(vmu).mul(vis);
+            h.intoArray(xhat, hb + c, m);
+            h.fma(FloatVector.fromArray(S, gamma, gOff + c, m), FloatVector.fromArray(S, beta, bOff + c, m))
+                    .intoArray(y, yb + c, m);
         }
     }
 
@@ -120,52 +136,77 @@ public final class LayerNorm {
         if (cols == 0) {
             return;
         }
-        int bound = S.loopBound(cols);
         for (int r = 0; r < rows; r++) {
             int db = dyOff + r * cols;
             int hb = r * cols;
-            int xb = dxOff + r * cols;
-            // pass 1: row sums of g and g·xhat; parameter gradients
-            FloatVector sg = FloatVector.zero(S);
-            FloatVector sgx = FloatVector.zero(S);
-            int c = 0;
-            for (; c < bound; c += L) {
-                FloatVector d = FloatVector.fromArray(S, dy, db + c);
-                FloatVector h = FloatVector.fromArray(S, xhat, hb + c);
-                FloatVector g = d.mul(FloatVector.fromArray(S, gamma, gOff + c));
-                sg = sg.add(g);
-                sgx = g.fma(h, sgx);
-                d.fma(h, FloatVector.fromArray(S, dGamma, dgOff + c)).intoArray(dGamma, dgOff + c);
-                d.add(FloatVector.fromArray(S, dBeta, dbOff + c)).intoArray(dBeta, dbOff + c);
-            }
-            if (c < cols) {
-                VectorMask<Float> m = S.indexInRange(c, cols);
-                FloatVector d = FloatVector.fromArray(S, dy, db + c, m);
-                FloatVector h = FloatVector.fromArray(S, xhat, hb + c, m);
-                FloatVector g = d.mul(FloatVector.fromArray(S, gamma, gOff + c, m));
-                sg = sg.add(g);
-                sgx = g.fma(h, sgx);
-                d.fma(h, FloatVector.fromArray(S, dGamma, dgOff + c, m)).intoArray(dGamma, dgOff + c, m);
-                d.add(FloatVector.fromArray(S, dBeta, dbOff + c, m)).intoArray(dBeta, dbOff + c, m);
-            }
-            FloatVector vsg = FloatVector.broadcast(S, Reductions.laneSum(sg));
-            FloatVector vsgx = FloatVector.broadcast(S, Reductions.laneSum(sgx));
-            float n = cols;
-            FloatVector k = FloatVector.broadcast(S, invStd[r] / n);
-            // pass 2: dx
-            c = 0;
-            for (; c < bound; c += L) {
-                FloatVector g = FloatVector.fromArray(S, dy, db + c).mul(FloatVector.fromArray(S, gamma, gOff + c));
-                FloatVector h = FloatVector.fromArray(S, xhat, hb + c);
-                h.neg().fma(vsgx, g.mul(n).sub(vsg)).mul(k).intoArray(dx, xb + c);
-            }
-            if (c < cols) {
-                VectorMask<Float> m = S.indexInRange(c, cols);
-                FloatVector g = FloatVector.fromArray(S, dy, db + c, m)
-                        .mul(FloatVector.fromArray(S, gamma, gOff + c, m));
-                FloatVector h = FloatVector.fromArray(S, xhat, hb + c, m);
-                h.neg().fma(vsgx, g.mul(n).sub(vsg)).mul(k).intoArray(dx, xb + c, m);
-            }
+            long sums = gradientSums(cols, dy, db, xhat, hb, gamma, gOff, dGamma, dgOff, dBeta, dbOff);
+            float sg = Float.intBitsToFloat((int) (sums >>> 32));
+            float sgx = Float.intBitsToFloat((int) sums);
+            dxRow(cols, dy, db, xhat, hb, gamma, gOff, sg, sgx, invStd[r] / (float) cols, dx, dxOff + r * cols);
+        }
+    }
+
+    /**
+     * One row of backward pass 1: dGamma += dy·xhat, dBeta += dy; returns Σg (high 32 bits) and Σg·xhat
+     * (low 32 bits) with g = gamma·dy, as raw float bits packed in a long (two scalars, no allocation).
+     */
+    private static long gradientSums(int cols, float[] dy, int db, float[] xhat, int hb, float[] gamma, int gOff,
+            float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
+        // one masked loop (all lanes set but in the last vector): with a separate tail copy of the body
+        // the method exceeds C2's inlining budget and laneSum below is called with boxed vectors
+        FloatVector sg = FloatVector.zero(S);
+        FloatVector sgx = FloatVector.zero(S);
+        for (int c = 0; c < cols; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, cols);
+            FloatVector d = FloatVector.fromArray(S, dy, db + c, m);
+            FloatVector h = FloatVector.fromArray(S, xhat, hb + c, m);
+            FloatVector g = d.mul(FloatVector.fromArray(S, gamma, gOff + c, m));
+            sg = sg.add(g);
+            sgx = g.fma(h, sgx);
+            d.fma(h, FloatVector.fromArray(S, dGamma, dgOff + c, m)).intoArray(dGamma, dgOff + c, m);
+            d.add(FloatVector.fromArray(S, dBeta, dbOff + c, m)).intoArray(dBeta, dbOff + c, m);
+        }
+        // both lane sums are Reductions.laneSum written inline: after the loop, C2 may decline to inline a
+        // call to it (NodeCountInliningCutoff, depending on the profile) and would box its argument per row
+        if (L >= 16) {
+            sg = sg.add(sg.rearrange(Reductions.SWAP8));
+            sgx = sgx.add(sgx.rearrange(Reductions.SWAP8));
+        }
+        if (L >= 8) {
+            sg = sg.add(sg.rearrange(Reductions.SWAP4));
+            sgx = sgx.add(sgx.rearrange(Reductions.SWAP4));
+        }
+        if (L >= 4) {
+            sg = sg.add(sg.rearrange(Reductions.SWAP2));
+            sgx = sgx.add(sgx.rearrange(Reductions.SWAP2));
+        }
+        sg = sg.add(sg.rearrange(Reductions.SWAP1));
+        sgx = sgx.add(sgx.rearrange(Reductions.SWAP1));
+        long hi = Float.floatToRawIntBits(sg.lane(0));
+        long lo = Float.floatToRawIntBits(sgx.lane(0));
+        return (hi << 32) | (lo & 0xFFFF_FFFFL);
+    }
+
+    /** One row of backward pass 2: dx = (cols·g − sg − xhat·sgx)·k, g = gamma·dy. */
+    private static void dxRow(int cols, float[] dy, int db, float[] xhat, int hb, float[] gamma, int gOff, float sg,
+            float sgx, float kk, float[] dx, int xb) {
+        FloatVector vsg = FloatVector.broadcast(S, sg);
+        FloatVector vsgx = FloatVector.broadcast(S, sgx);
+        FloatVector k = FloatVector.broadcast(S, kk);
+        float n = cols;
+        int bound = S.loopBound(cols);
+        int c = 0;
+        for (; c < bound; c += L) {
+            FloatVector g = FloatVector.fromArray(S, dy, db + c).mul(FloatVector.fromArray(S, gamma, gOff + c));
+            FloatVector h = FloatVector.fromArray(S, xhat, hb + c);
+            h.neg().fma(vsgx, g.mul(n).sub(vsg)).mul(k).intoArray(dx, xb + c);
+        }
+        if (c < cols) {
+            VectorMask<Float> m = S.indexInRange(c, cols);
+            FloatVector g = FloatVector.fromArray(S, dy, db + c, m)
+                    .mul(FloatVector.fromArray(S, gamma, gOff + c, m));
+            FloatVector h = FloatVector.fromArray(S, xhat, hb + c, m);
+            h.neg().fma(vsgx, g.mul(n).sub(vsg)).mul(k).intoArray(dx, xb + c, m);
         }
     }
 }

@@ -30,6 +30,7 @@ public final class Reductions {
     private static final int L = Vec.LANES;
     /** Floats per chunk; a multiple of every species length (4 * 512 bits / 32). */
     static final int CHUNK = 8192;
+    /** The lane swaps of laneSum's tree (package-private for kernels that must write the tree inline). */
     static final VectorShuffle<Float> SWAP8 = swap(8);
     static final VectorShuffle<Float> SWAP4 = swap(4);
     static final VectorShuffle<Float> SWAP2 = swap(2);
@@ -230,6 +231,7 @@ public final class Reductions {
      * reduceLanes(ADD) whose order is unspecified. Kernels that inline a large VMath body write this
      * tree out instead of calling it: the JIT's inlining node budget is spent by then, and a vector
      * passed to a call that is not inlined is boxed (allocated).
+     * (Force-inlined Vector API calls are still late-inlined past that budget; a call to this method is not.)
      */
     static float laneSum(FloatVector v) {
         if (L >= 16) {

@@ -56,7 +56,6 @@ public final class SoftmaxCrossEntropy {
         if (rows == 0) {
             return 0.0;
         }
-        int bound = S.loopBound(classes);
         // loss = Σ (max − z[label]) + Σ log(sum); the logs are taken of products of LOG_BLOCK row sums
         // (each in [1, classes], so a product stays below 2^992): one Math.log per block, not per row
         double shift = 0;
@@ -65,51 +64,10 @@ public final class SoftmaxCrossEntropy {
         for (int r = 0; r < rows; r++) {
             int lb = lOff + r * classes;
             int pb = pOff + r * classes;
-            // pass 1: row maximum (Math.max semantics: a NaN makes the maximum NaN)
-            FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            int c = 0;
-            for (; c < bound; c += L) {
-                vmax = vmax.max(FloatVector.fromArray(S, logits, lb + c));
-            }
-            if (c < classes) {
-                VectorMask<Float> m = S.indexInRange(c, classes);
-                FloatVector v = FloatVector.fromArray(S, logits, lb + c, m).blend(Float.NEGATIVE_INFINITY, m.not());
-                vmax = vmax.max(v);
-            }
-            float max = vmax.reduceLanes(VectorOperators.MAX);
+            float max = rowMax(classes, logits, lb);
             float target = logits[lb + labels[labOff + r]];
-            // pass 2: e = exp(z − max) written to probs and summed; one masked loop, so VMath.exp has a
-            // single call site that C2 inlines (see Activations)
-            FloatVector vm = FloatVector.broadcast(S, max);
-            FloatVector s0 = FloatVector.zero(S);
-            for (c = 0; c < classes; c += L) {
-                VectorMask<Float> m = S.indexInRange(c, classes);
-                FloatVector e = VMath.exp(FloatVector.fromArray(S, logits, lb + c, m).sub(vm));
-                e.intoArray(probs, pb + c, m);
-                s0 = s0.add(e, m);
-            }
-            // Reductions.laneSum written out (a call here would not be inlined and would box s0)
-            if (L >= 16) {
-                s0 = s0.add(s0.rearrange(Reductions.SWAP8));
-            }
-            if (L >= 8) {
-                s0 = s0.add(s0.rearrange(Reductions.SWAP4));
-            }
-            if (L >= 4) {
-                s0 = s0.add(s0.rearrange(Reductions.SWAP2));
-            }
-            s0 = s0.add(s0.rearrange(Reductions.SWAP1));
-            double sum = s0.lane(0);
-            // pass 3: normalise
-            FloatVector inv = FloatVector.broadcast(S, (float) (1.0 / sum));
-            c = 0;
-            for (; c < bound; c += L) {
-                FloatVector.fromArray(S, probs, pb + c).mul(inv).intoArray(probs, pb + c);
-            }
-            if (c < classes) {
-                VectorMask<Float> m = S.indexInRange(c, classes);
-                FloatVector.fromArray(S, probs, pb + c, m).mul(inv).intoArray(probs, pb + c, m);
-            }
+            double sum = expRow(classes, logits, lb, max, probs, pb);
+            scaleRow(classes, probs, pb, (float) (1.0 / sum));
             shift += (double) max - target;
             product *= sum;
             if ((r & (LOG_BLOCK - 1)) == LOG_BLOCK - 1 || r == rows - 1) {
@@ -118,6 +76,66 @@ public final class SoftmaxCrossEntropy {
             }
         }
         return (logs + shift) / rows;
+    }
+
+    // Per-row helpers: small enough for C2 to inline VMath.exp and laneSum into each, and returning
+    // scalars, so no vector crosses a call that might not be inlined (such a vector is boxed per call).
+
+    /** Row maximum (Math.max semantics: a NaN makes the maximum NaN). */
+    private static float rowMax(int classes, float[] logits, int lb) {
+        int bound = S.loopBound(classes);
+        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int c = 0;
+        for (; c < bound; c += L) {
+            vmax = vmax.max(FloatVector.fromArray(S, logits, lb + c));
+        }
+        if (c < classes) {
+            VectorMask<Float> m = S.indexInRange(c, classes);
+            FloatVector v = FloatVector.fromArray(S, logits, lb + c, m).blend(Float.NEGATIVE_INFINITY, m.not());
+            vmax = vmax.max(v);
+        }
+        return vmax.reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
+     * e = exp(z − max) written to probs; returns their sum. One masked loop, so VMath.exp has a single
+     * call site that C2 inlines (see Activations), and laneSum written out: after the inlined exp, a call
+     * to it would not be inlined and would box s0.
+     */
+    private static float expRow(int classes, float[] logits, int lb, float max, float[] probs, int pb) {
+        FloatVector vm = FloatVector.broadcast(S, max);
+        FloatVector s0 = FloatVector.zero(S);
+        for (int c = 0; c < classes; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, classes);
+            FloatVector e = VMath.exp(FloatVector.fromArray(S, logits, lb + c, m).sub(vm));
+            e.intoArray(probs, pb + c, m);
+            s0 = s0.add(e, m);
+        }
+        if (L >= 16) {
+            s0 = s0.add(s0.rearrange(Reductions.SWAP8));
+        }
+        if (L >= 8) {
+            s0 = s0.add(s0.rearrange(Reductions.SWAP4));
+        }
+        if (L >= 4) {
+            s0 = s0.add(s0.rearrange(Reductions.SWAP2));
+        }
+        s0 = s0.add(s0.rearrange(Reductions.SWAP1));
+        return s0.lane(0);
+    }
+
+    /** probs[pb .. pb+classes) *= inv. */
+    private static void scaleRow(int classes, float[] probs, int pb, float inv) {
+        FloatVector vinv = FloatVector.broadcast(S, inv);
+        int bound = S.loopBound(classes);
+        int c = 0;
+        for (; c < bound; c += L) {
+            FloatVector.fromArray(S, probs, pb + c).mul(vinv).intoArray(probs, pb + c);
+        }
+        if (c < classes) {
+            VectorMask<Float> m = S.indexInRange(c, classes);
+            FloatVector.fromArray(S, probs, pb + c, m).mul(vinv).intoArray(probs, pb + c, m);
+        }
     }
 
     /** dLogits = (probs − onehot(labels)) / rows; dLogits may alias probs (same array and offset). */

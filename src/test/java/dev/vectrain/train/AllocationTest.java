@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class AllocationTest {
@@ -18,13 +17,7 @@ class AllocationTest {
         assertNoAllocation("mse");
     }
 
-    /**
-     * Every layer kind with softmax cross-entropy. Disabled while two kernels box vectors when warm (measured
-     * 06:25 on kernels b388634): LayerNorm.forward/backward (~180–280 KB per 64×32 call) and
-     * SoftmaxCrossEntropy.forward (96 B per row: a vector from a never-inlined VMath.exp call meets the hot
-     * path's accumulator). Enable once those are allocation-free.
-     */
-    @Disabled("kernels LayerNorm and SoftmaxCrossEntropy still box vectors when warm; see the comment")
+    /** Every layer kind with softmax cross-entropy. */
     @Test
     void warmClassificationStepsWithEveryLayerKindAllocateNothing() throws Exception {
         assertNoAllocation("softmax_cross_entropy", "all-layers");
