@@ -30,10 +30,10 @@ public final class Reductions {
     private static final int L = Vec.LANES;
     /** Floats per chunk; a multiple of every species length (4 * 512 bits / 32). */
     static final int CHUNK = 8192;
-    private static final VectorShuffle<Float> SWAP8 = swap(8);
-    private static final VectorShuffle<Float> SWAP4 = swap(4);
-    private static final VectorShuffle<Float> SWAP2 = swap(2);
-    private static final VectorShuffle<Float> SWAP1 = swap(1);
+    static final VectorShuffle<Float> SWAP8 = swap(8);
+    static final VectorShuffle<Float> SWAP4 = swap(4);
+    static final VectorShuffle<Float> SWAP2 = swap(2);
+    static final VectorShuffle<Float> SWAP1 = swap(1);
 
     private static final WorkerPool.Key<SumSqTask> SUMSQ_TASK = new WorkerPool.Key<>(p -> new SumSqTask());
 
@@ -227,7 +227,9 @@ public final class Reductions {
     /**
      * Horizontal sum of a vector's lanes by a fixed pairwise tree (lane i + lane i^h for h = L/2 .. 1):
      * exact lane additions in a fixed order, so the result is the same in every JIT tier, unlike
-     * reduceLanes(ADD) whose order is unspecified.
+     * reduceLanes(ADD) whose order is unspecified. Kernels that inline a large VMath body write this
+     * tree out instead of calling it: the JIT's inlining node budget is spent by then, and a vector
+     * passed to a call that is not inlined is boxed (allocated).
      */
     static float laneSum(FloatVector v) {
         if (L >= 16) {

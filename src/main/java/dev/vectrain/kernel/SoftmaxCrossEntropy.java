@@ -78,26 +78,28 @@ public final class SoftmaxCrossEntropy {
             }
             float max = vmax.reduceLanes(VectorOperators.MAX);
             float target = logits[lb + labels[labOff + r]];
-            // pass 2: e = exp(z − max) written to probs, summed in two accumulators
+            // pass 2: e = exp(z − max) written to probs and summed; one masked loop, so VMath.exp has a
+            // single call site that C2 inlines (see Activations)
             FloatVector vm = FloatVector.broadcast(S, max);
             FloatVector s0 = FloatVector.zero(S);
-            FloatVector s1 = FloatVector.zero(S);
-            c = 0;
-            for (; c + 2 * L <= classes; c += 2 * L) {
-                FloatVector e0 = VMath.exp(FloatVector.fromArray(S, logits, lb + c).sub(vm));
-                FloatVector e1 = VMath.exp(FloatVector.fromArray(S, logits, lb + c + L).sub(vm));
-                e0.intoArray(probs, pb + c);
-                e1.intoArray(probs, pb + c + L);
-                s0 = s0.add(e0);
-                s1 = s1.add(e1);
-            }
-            for (; c < classes; c += L) {
+            for (c = 0; c < classes; c += L) {
                 VectorMask<Float> m = S.indexInRange(c, classes);
                 FloatVector e = VMath.exp(FloatVector.fromArray(S, logits, lb + c, m).sub(vm));
                 e.intoArray(probs, pb + c, m);
                 s0 = s0.add(e, m);
             }
-            double sum = Reductions.laneSum(s0.add(s1));
+            // Reductions.laneSum written out (a call here would not be inlined and would box s0)
+            if (L >= 16) {
+                s0 = s0.add(s0.rearrange(Reductions.SWAP8));
+            }
+            if (L >= 8) {
+                s0 = s0.add(s0.rearrange(Reductions.SWAP4));
+            }
+            if (L >= 4) {
+                s0 = s0.add(s0.rearrange(Reductions.SWAP2));
+            }
+            s0 = s0.add(s0.rearrange(Reductions.SWAP1));
+            double sum = s0.lane(0);
             // pass 3: normalise
             FloatVector inv = FloatVector.broadcast(S, (float) (1.0 / sum));
             c = 0;
