@@ -184,13 +184,13 @@ public final class Gemm {
             }
             int mTiles = (m + MR - 1) / MR;
             int nTiles = (n + NR - 1) / NR;
-            long best = Long.MAX_VALUE;
+            double best = Double.MAX_VALUE;
             for (int r = 1; r <= threads; r++) {
                 if (threads % r != 0) {
                     continue;
                 }
                 int cg = threads / r;
-                long cost = (long) ((mTiles + r - 1) / r) * ((nTiles + cg - 1) / cg);
+                double cost = splitCost((mTiles + r - 1) / r, (nTiles + cg - 1) / cg);
                 if (cost < best) {
                     best = cost;
                     tm = r;
@@ -198,6 +198,20 @@ public final class Gemm {
                 }
             }
             used = tm * tn;
+        }
+
+        /**
+         * Rough cycles for one thread owning mt x nt tiles: the FMAs (one vector FMA a cycle) plus
+         * packing its columns of B (every thread packs the B it uses, so splitting M repeats it) and
+         * its rows of A once per column block. Element costs are measured orders of magnitude: a
+         * transposing (scalar) pack ~1 cycle per element, a straight (vector) copy ~0.25.
+         */
+        private double splitCost(int mt, int nt) {
+            double fmas = (double) mt * nt * k * MR * NR / L;
+            double packB = (double) k * nt * NR * (transB ? 1.0 : 0.25);
+            int nBlocks = (nt + NC_PANELS - 1) / NC_PANELS;
+            double packA = (double) k * mt * MR * nBlocks * (transA ? 0.25 : 1.0);
+            return fmas + packB + packA;
         }
 
         void clear() {
