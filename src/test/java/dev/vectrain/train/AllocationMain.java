@@ -3,13 +3,14 @@
  * batches on the calling thread and on every pool worker ("vectrain-worker-*") with
  * com.sun.management.ThreadMXBean, and prints them as key=value lines. Rounds repeat until the JIT has settled
  * (interpreted or C1-compiled vector code boxes); the smallest round counts. Used by AllocationTest.
- * Arguments: threads, loss name, and optionally "all-layers" for a model with every layer kind.
+ * Arguments: threads, loss name, model spec text (input 64, output 10).
  */
 package dev.vectrain.train;
 
 import dev.vectrain.data.Dataset;
 import dev.vectrain.loss.Loss;
 import dev.vectrain.nn.Model;
+import dev.vectrain.nn.ModelSpec;
 import dev.vectrain.optim.Clipping;
 import dev.vectrain.optim.Optimizer;
 import java.lang.management.ManagementFactory;
@@ -65,9 +66,7 @@ final class AllocationMain {
         boolean classification = args[1].equals("softmax_cross_entropy");
         Dataset data = classification ? Synthetic.blobs(512, 64, 10, 1.0, 0.0, 3) : Synthetic.linear(512, 64, 10, 3);
         Dataset evalSet = classification ? Synthetic.blobs(64, 64, 10, 1.0, 0.0, 4) : Synthetic.linear(64, 64, 10, 4);
-        Model m = (args.length > 2 ? Model.builder(64).dense(128).batchNorm().relu().dropout(0.1f).dense(64).gelu()
-                .dense(32).layerNorm().tanh().dense(32).sigmoid().dense(10)
-                : Model.builder(64).dense(128).batchNorm().relu().dropout(0.1f).dense(64).gelu().dense(10)).build();
+        Model m = Model.create(ModelSpec.parse(args[2]), 42);
         try (Trainer t = Trainer.builder(m).loss(Loss.parse(args[1])).optimizer(Optimizer.adam()).learningRate(1e-3)
                 .clipping(Clipping.byGlobalNorm(1.0).andByValue(0.5)).batchSize(64).evalBatchSize(64)
                 .threads(threads).build()) {
