@@ -99,7 +99,7 @@ public final class Gemm {
         long fmas = (long) m * n * k;
         if (fmas < PACK_MIN_FMAS || m < MR / 2) {
             if (transB) {
-                directNt(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+                directNt(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, pool.resource(TASK).ws[0].tile);
             } else {
                 directNn(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             }
@@ -184,13 +184,13 @@ public final class Gemm {
             }
             int mTiles = (m + MR - 1) / MR;
             int nTiles = (n + NR - 1) / NR;
-            long best = Long.MAX_VALUE;
+            double best = Double.MAX_VALUE;
             for (int r = 1; r <= threads; r++) {
                 if (threads % r != 0) {
                     continue;
                 }
                 int cg = threads / r;
-                long cost = (long) ((mTiles + r - 1) / r) * ((nTiles + cg - 1) / cg);
+                double cost = splitCost((mTiles + r - 1) / r, (nTiles + cg - 1) / cg);
                 if (cost < best) {
                     best = cost;
                     tm = r;
@@ -198,6 +198,20 @@ public final class Gemm {
                 }
             }
             used = tm * tn;
+        }
+
+        /**
+         * Rough cycles for one thread owning mt x nt tiles: the FMAs (one vector FMA a cycle) plus
+         * packing its columns of B (every thread packs the B it uses, so splitting M repeats it) and
+         * its rows of A once per column block. Element costs are measured orders of magnitude: a
+         * transposing (scalar) pack ~1 cycle per element, a straight (vector) copy ~0.25.
+         */
+        private double splitCost(int mt, int nt) {
+            double fmas = (double) mt * nt * k * MR * NR / L;
+            double packB = (double) k * nt * NR * (transB ? 1.0 : 0.25);
+            int nBlocks = (nt + NC_PANELS - 1) / NC_PANELS;
+            double packA = (double) k * mt * MR * nBlocks * (transA ? 0.25 : 1.0);
+            return fmas + packB + packA;
         }
 
         void clear() {
@@ -216,6 +230,11 @@ public final class Gemm {
                 int r0 = Ranges.start(groups, worker, used) * GemmNarrow.ROWS;
                 int r1 = Math.min(m, Ranges.end(groups, worker, used) * GemmNarrow.ROWS);
                 Workspace w = ws[worker];
+                if (!transA) {
+                    GemmNarrow.dotRows(transB, r0, r1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+                            w.bPack, w.tile);
+                    return;
+                }
                 GemmNarrow.rows(transA, transB, r0, r1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
                         KC, w.bPack, w.tile);
                 return;
@@ -357,23 +376,10 @@ public final class Gemm {
 
     /** Unpacked NT for tiny or flat products: each C element is a vectorized dot product along k. */
     private static void directNt(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-            float[] c, int cOff, int ldc, boolean accumulate) {
-        int k1 = k - k % L;
+            float[] c, int cOff, int ldc, boolean accumulate, float[] scratch) {
         for (int i = 0; i < m; i++) {
-            int arow = aOff + i * lda;
-            int ci = cOff + i * ldc;
             for (int j = 0; j < n; j++) {
-                int brow = bOff + j * ldb;
-                FloatVector acc = FloatVector.zero(S);
-                int p = 0;
-                for (; p < k1; p += L) {
-                    acc = FloatVector.fromArray(S, a, arow + p).fma(FloatVector.fromArray(S, b, brow + p), acc);
-                }
-                float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-                for (; p < k; p++) {
-                    s = Math.fma(a[arow + p], b[brow + p], s);
-                }
-                c[ci + j] = accumulate ? c[ci + j] + s : s;
+                GemmNarrow.dot1(k, a, aOff + i * lda, b, bOff + j * ldb, c, cOff + i * ldc + j, accumulate, scratch);
             }
         }
     }

@@ -54,7 +54,8 @@ final class GemmMicroKernel {
 
     /** C[8 x 3·LANES] (load ? += : =) Σ_p A[:,p]·B[p,:] over packed panels; accumulators live in registers. */
     static void kernel8x3(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, boolean load) {
-        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+        FloatVector c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
         if (load) {
             int r0 = co;
             c00 = FloatVector.fromArray(S, c, r0);
