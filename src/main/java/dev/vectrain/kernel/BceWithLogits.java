@@ -39,19 +39,25 @@ public final class BceWithLogits {
         return z.max(0f).sub(z.mul(t)).add(soft);
     }
 
+    /** One masked loop, so term (exp + log1p, large) has a single call site that C2 inlines. */
     private static double chunk(float[] z, int zOff, float[] t, int tOff, int n) {
-        FloatVector a0 = FloatVector.zero(S);
-        FloatVector a1 = FloatVector.zero(S);
-        int i = 0;
-        for (; i + 2 * L <= n; i += 2 * L) {
-            a0 = a0.add(term(FloatVector.fromArray(S, z, zOff + i), FloatVector.fromArray(S, t, tOff + i)));
-            a1 = a1.add(term(FloatVector.fromArray(S, z, zOff + i + L), FloatVector.fromArray(S, t, tOff + i + L)));
-        }
-        for (; i < n; i += L) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            a0 = a0.add(term(FloatVector.fromArray(S, z, zOff + i, m), FloatVector.fromArray(S, t, tOff + i, m)), m);
+            acc = acc.add(term(FloatVector.fromArray(S, z, zOff + i, m), FloatVector.fromArray(S, t, tOff + i, m)), m);
         }
-        return Reductions.laneSum(a0.add(a1));
+        // Reductions.laneSum written out (a call here would not be inlined and would box acc)
+        if (L >= 16) {
+            acc = acc.add(acc.rearrange(Reductions.SWAP8));
+        }
+        if (L >= 8) {
+            acc = acc.add(acc.rearrange(Reductions.SWAP4));
+        }
+        if (L >= 4) {
+            acc = acc.add(acc.rearrange(Reductions.SWAP2));
+        }
+        acc = acc.add(acc.rearrange(Reductions.SWAP1));
+        return acc.lane(0);
     }
 
     /** d = (sigmoid(z) − t)/n. */
@@ -64,13 +70,7 @@ public final class BceWithLogits {
             return;
         }
         float k = 1f / n;
-        int bound = S.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            Activations.sigmoid(FloatVector.fromArray(S, logits, lOff + i))
-                    .sub(FloatVector.fromArray(S, targets, tOff + i)).mul(k).intoArray(d, dOff + i);
-        }
-        if (i < n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             Activations.sigmoid(FloatVector.fromArray(S, logits, lOff + i, m))
                     .sub(FloatVector.fromArray(S, targets, tOff + i, m)).mul(k).intoArray(d, dOff + i, m);

@@ -63,7 +63,7 @@ public final class LayerNorm {
                 VectorMask<Float> m = S.indexInRange(c, cols);
                 s0 = s0.add(FloatVector.fromArray(S, x, xb + c, m));
             }
-            float mu = (float) (Reductions.laneSum(s0.add(s1)) / cols);
+            float mu = Reductions.laneSum(s0.add(s1)) / cols;
             // pass 2: centred sum of squares
             FloatVector vmu = FloatVector.broadcast(S, mu);
             s0 = FloatVector.zero(S);
@@ -80,7 +80,7 @@ public final class LayerNorm {
                 FloatVector d0 = FloatVector.fromArray(S, x, xb + c, m).sub(vmu);
                 s0 = s0.add(d0.mul(d0), m);
             }
-            double var = Reductions.laneSum(s0.add(s1)) / cols;
+            double var = (double) Reductions.laneSum(s0.add(s1)) / cols;
             float is = (float) (1.0 / Math.sqrt(var + eps));
             mean[r] = mu;
             invStd[r] = is;
@@ -148,8 +148,8 @@ public final class LayerNorm {
                 d.fma(h, FloatVector.fromArray(S, dGamma, dgOff + c, m)).intoArray(dGamma, dgOff + c, m);
                 d.add(FloatVector.fromArray(S, dBeta, dbOff + c, m)).intoArray(dBeta, dbOff + c, m);
             }
-            FloatVector vsg = FloatVector.broadcast(S, (float) Reductions.laneSum(sg));
-            FloatVector vsgx = FloatVector.broadcast(S, (float) Reductions.laneSum(sgx));
+            FloatVector vsg = FloatVector.broadcast(S, Reductions.laneSum(sg));
+            FloatVector vsgx = FloatVector.broadcast(S, Reductions.laneSum(sgx));
             float n = cols;
             FloatVector k = FloatVector.broadcast(S, invStd[r] / n);
             // pass 2: dx

@@ -30,10 +30,10 @@ public final class Reductions {
     private static final int L = Vec.LANES;
     /** Floats per chunk; a multiple of every species length (4 * 512 bits / 32). */
     static final int CHUNK = 8192;
-    private static final VectorShuffle<Float> SWAP8 = swap(8);
-    private static final VectorShuffle<Float> SWAP4 = swap(4);
-    private static final VectorShuffle<Float> SWAP2 = swap(2);
-    private static final VectorShuffle<Float> SWAP1 = swap(1);
+    static final VectorShuffle<Float> SWAP8 = swap(8);
+    static final VectorShuffle<Float> SWAP4 = swap(4);
+    static final VectorShuffle<Float> SWAP2 = swap(2);
+    static final VectorShuffle<Float> SWAP1 = swap(1);
 
     private static final WorkerPool.Key<SumSqTask> SUMSQ_TASK = new WorkerPool.Key<>(p -> new SumSqTask());
 
@@ -112,7 +112,7 @@ public final class Reductions {
         Check.nonNegative("slices", slices);
         Check.range("offsets", offsets, 0, slices);
         Check.range("lengths", lengths, 0, slices);
-        long chunks = 0;
+        long total = 0;
         for (int i = 0; i < slices; i++) {
             int o = offsets[i];
             int len = lengths[i];
@@ -120,22 +120,22 @@ public final class Reductions {
                 throw new IllegalArgumentException("slice " + i + ": offsets[" + i + "] = " + o + ", lengths[" + i
                         + "] = " + len + " is outside x (length " + x.length + ")");
             }
-            chunks += (len + CHUNK - 1) / CHUNK;
+            total += len;
         }
-        double total;
-        if (chunks <= 2 || pool.threads() == 1) {
-            total = 0;
+        double sum;
+        if (total <= 2 * CHUNK || pool.threads() == 1) {
+            sum = 0;
             for (int i = 0; i < slices; i++) {
                 int o = offsets[i];
                 int len = lengths[i];
                 for (int c = 0; c < len; c += CHUNK) {
-                    total += chunkSumSq(x, o + c, Math.min(CHUNK, len - c));
+                    sum += chunkSumSq(x, o + c, Math.min(CHUNK, len - c));
                 }
             }
         } else {
-            total = pool.resource(SUMSQ_TASK).run(pool, x, offsets, lengths, slices, 0, 0);
+            sum = pool.resource(SUMSQ_TASK).run(pool, x, offsets, lengths, slices, 0, 0);
         }
-        return Math.sqrt(total);
+        return Math.sqrt(sum);
     }
 
     private static void checkPool(WorkerPool pool) {
@@ -227,7 +227,9 @@ public final class Reductions {
     /**
      * Horizontal sum of a vector's lanes by a fixed pairwise tree (lane i + lane i^h for h = L/2 .. 1):
      * exact lane additions in a fixed order, so the result is the same in every JIT tier, unlike
-     * reduceLanes(ADD) whose order is unspecified.
+     * reduceLanes(ADD) whose order is unspecified. Kernels that inline a large VMath body write this
+     * tree out instead of calling it: the JIT's inlining node budget is spent by then, and a vector
+     * passed to a call that is not inlined is boxed (allocated).
      */
     static float laneSum(FloatVector v) {
         if (L >= 16) {

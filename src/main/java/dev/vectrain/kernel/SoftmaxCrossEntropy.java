@@ -17,6 +17,9 @@ public final class SoftmaxCrossEntropy {
     private static final VectorSpecies<Float> S = Vec.SPECIES;
     private static final int L = Vec.LANES;
 
+    /** Rows per Math.log in forward (a power of two). */
+    private static final int LOG_BLOCK = 32;
+
     private SoftmaxCrossEntropy() {
     }
 
@@ -54,7 +57,11 @@ public final class SoftmaxCrossEntropy {
             return 0.0;
         }
         int bound = S.loopBound(classes);
-        double loss = 0;
+        // loss = Σ (max − z[label]) + Σ log(sum); the logs are taken of products of LOG_BLOCK row sums
+        // (each in [1, classes], so a product stays below 2^992): one Math.log per block, not per row
+        double shift = 0;
+        double logs = 0;
+        double product = 1.0;
         for (int r = 0; r < rows; r++) {
             int lb = lOff + r * classes;
             int pb = pOff + r * classes;
@@ -64,31 +71,35 @@ public final class SoftmaxCrossEntropy {
             for (; c < bound; c += L) {
                 vmax = vmax.max(FloatVector.fromArray(S, logits, lb + c));
             }
-            float max = bound > 0 ? vmax.reduceLanes(VectorOperators.MAX) : Float.NEGATIVE_INFINITY;
-            for (; c < classes; c++) {
-                max = Math.max(max, logits[lb + c]);
+            if (c < classes) {
+                VectorMask<Float> m = S.indexInRange(c, classes);
+                FloatVector v = FloatVector.fromArray(S, logits, lb + c, m).blend(Float.NEGATIVE_INFINITY, m.not());
+                vmax = vmax.max(v);
             }
+            float max = vmax.reduceLanes(VectorOperators.MAX);
             float target = logits[lb + labels[labOff + r]];
-            // pass 2: e = exp(z − max) written to probs, summed in two accumulators
+            // pass 2: e = exp(z − max) written to probs and summed; one masked loop, so VMath.exp has a
+            // single call site that C2 inlines (see Activations)
             FloatVector vm = FloatVector.broadcast(S, max);
             FloatVector s0 = FloatVector.zero(S);
-            FloatVector s1 = FloatVector.zero(S);
-            c = 0;
-            for (; c + 2 * L <= classes; c += 2 * L) {
-                FloatVector e0 = VMath.exp(FloatVector.fromArray(S, logits, lb + c).sub(vm));
-                FloatVector e1 = VMath.exp(FloatVector.fromArray(S, logits, lb + c + L).sub(vm));
-                e0.intoArray(probs, pb + c);
-                e1.intoArray(probs, pb + c + L);
-                s0 = s0.add(e0);
-                s1 = s1.add(e1);
-            }
-            for (; c < classes; c += L) {
+            for (c = 0; c < classes; c += L) {
                 VectorMask<Float> m = S.indexInRange(c, classes);
                 FloatVector e = VMath.exp(FloatVector.fromArray(S, logits, lb + c, m).sub(vm));
                 e.intoArray(probs, pb + c, m);
                 s0 = s0.add(e, m);
             }
-            double sum = Reductions.laneSum(s0.add(s1));
+            // Reductions.laneSum written out (a call here would not be inlined and would box s0)
+            if (L >= 16) {
+                s0 = s0.add(s0.rearrange(Reductions.SWAP8));
+            }
+            if (L >= 8) {
+                s0 = s0.add(s0.rearrange(Reductions.SWAP4));
+            }
+            if (L >= 4) {
+                s0 = s0.add(s0.rearrange(Reductions.SWAP2));
+            }
+            s0 = s0.add(s0.rearrange(Reductions.SWAP1));
+            double sum = s0.lane(0);
             // pass 3: normalise
             FloatVector inv = FloatVector.broadcast(S, (float) (1.0 / sum));
             c = 0;
@@ -99,9 +110,14 @@ public final class SoftmaxCrossEntropy {
                 VectorMask<Float> m = S.indexInRange(c, classes);
                 FloatVector.fromArray(S, probs, pb + c, m).mul(inv).intoArray(probs, pb + c, m);
             }
-            loss += Math.log(sum) + ((double) max - target);
+            shift += (double) max - target;
+            product *= sum;
+            if ((r & (LOG_BLOCK - 1)) == LOG_BLOCK - 1 || r == rows - 1) {
+                logs += Math.log(product);
+                product = 1.0;
+            }
         }
-        return loss / rows;
+        return (logs + shift) / rows;
     }
 
     /** dLogits = (probs − onehot(labels)) / rows; dLogits may alias probs (same array and offset). */

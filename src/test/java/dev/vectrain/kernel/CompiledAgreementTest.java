@@ -91,6 +91,16 @@ class CompiledAgreementTest {
         hot(() -> Reductions.argmaxRows(rows, classes, logits, 0, am, 0));
         ReferenceReductions.argmaxRows(rows, classes, logits, 0, am2, 0);
         org.junit.jupiter.api.Assertions.assertArrayEquals(am2, am, "argmax (C2)");
+        // NaN surfaces through the compiled max reductions
+        float keep = logits[3 * classes + 40];
+        logits[3 * classes + 40] = Float.NaN;
+        Reductions.argmaxRows(rows, classes, logits, 0, am, 0);
+        org.junit.jupiter.api.Assertions.assertEquals(40, am[3], "argmax with NaN (C2)");
+        double nanLoss = SoftmaxCrossEntropy.forward(rows, classes, logits, 0, labels, 0, probs, 0);
+        org.junit.jupiter.api.Assertions.assertTrue(Double.isNaN(nanLoss), "softmax CE with a NaN logit");
+        org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(probs[3 * classes]), "NaN row probabilities");
+        org.junit.jupiter.api.Assertions.assertFalse(Float.isNaN(probs[4 * classes]), "other rows unaffected");
+        logits[3 * classes + 40] = keep;
     }
 
     @Test

@@ -1,0 +1,24 @@
+/**
+ * Static SIMD kernels over flat {@code float[]} arrays (JDK Vector API, one species: {@link
+ * dev.vectrain.kernel.Vec#SPECIES}). No objects, no state, no allocation per call.
+ *
+ * <p>Conventions shared by every kernel in this package:
+ * <ul>
+ *   <li>Arguments are arrays plus offsets and sizes; matrices are row-major, with an explicit leading
+ *       dimension where the signature has one and contiguous ({@code ld = cols}) otherwise.</li>
+ *   <li>Arguments are validated once per call with {@link dev.vectrain.kernel.Check}; a bad call is an
+ *       {@link IllegalArgumentException} naming the argument. Sizes of 0 are no-ops.</li>
+ *   <li>Loops hoist {@code loopBound}, reductions keep several independent accumulators and finish with
+ *       one horizontal sum; tails are scalar or masked.</li>
+ *   <li>Results are bitwise reproducible: reductions use a fixed chunking and a fixed combine order
+ *       (independent of the pool size), horizontal sums use a fixed shuffle tree, and exp/tanh/log1p
+ *       come from {@code VMath}, built from IEEE-exact lane operations, so no result depends on the
+ *       JIT tier that happened to run it.</li>
+ *   <li>NaN and infinities in inputs propagate to outputs; nothing is silently clamped away.</li>
+ *   <li>Parallel kernels take a {@link dev.vectrain.parallel.WorkerPool} and keep their task object and
+ *       scratch in {@code pool.resource(KEY)}; a pool serves one calling thread at a time.</li>
+ * </ul>
+ * Every kernel has a plain scalar twin in the test tree ({@code dev.vectrain.reference}) that the
+ * tests compare against.
+ */
+package dev.vectrain.kernel;
