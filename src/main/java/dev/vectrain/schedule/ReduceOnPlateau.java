@@ -83,6 +83,11 @@ public final class ReduceOnPlateau {
         this.scale = s.scale();
     }
 
+    /** A new rule with the same settings in the initial state. */
+    public ReduceOnPlateau freshCopy() {
+        return new ReduceOnPlateau(factor, patience, minDelta, minScale);
+    }
+
     /** Back to the initial state. */
     public void reset() {
         best = Double.POSITIVE_INFINITY;

@@ -7,7 +7,7 @@ package dev.vectrain.schedule;
 
 /**
  * A pure function {@code step -> learning rate}; step 0 is the first update. Implementations are immutable
- * and safe to share. {@link #toString()} describes the schedule.
+ * and safe to share. Their {@code toString()} describes the schedule.
  */
 @FunctionalInterface
 public interface Schedule {

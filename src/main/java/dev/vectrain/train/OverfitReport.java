@@ -5,6 +5,8 @@
 package dev.vectrain.train;
 
 /**
+ * Verdict of {@link Trainer#overfitOneBatch}.
+ *
  * @param passed      true when the final loss fell to at most {@code targetRatio} × the initial loss
  * @param initialLoss loss before the first step
  * @param finalLoss   loss after the last step

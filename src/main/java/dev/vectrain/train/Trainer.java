@@ -55,7 +55,7 @@ public final class Trainer implements AutoCloseable {
     private final int[] batchLabels;            // (batchSize) gathered labels
     private final float[] batchTargets;         // (batchSize, outputSize) gathered targets
     private final float[] dOut;                 // (batchSize, outputSize) loss gradient
-    private final Evaluation validation = new Evaluation();
+    private final Evaluation validationResult = new Evaluation();
     private final History history = new History();
     private int[] permutation = new int[0];     // (training rows) data order of the current epoch
     private int epoch;
@@ -78,8 +78,7 @@ public final class Trainer implements AutoCloseable {
         int evalBatch = b.evalBatchSize > 0 ? b.evalBatchSize : Math.max(batchSize, 256);
         this.evaluator = new Predictor(model, loss, evalBatch, pool, false);
         this.updater = new Updater(b.optimizer, b.clipping, b.nonFinitePolicy, params, pool);
-        this.plateau = Double.isNaN(b.plateauFactor) ? null
-                : new ReduceOnPlateau(b.plateauFactor, b.plateauPatience, b.plateauMinDelta, b.plateauMinScale);
+        this.plateau = b.plateau == null ? null : b.plateau.freshCopy();
         this.early = b.patience > 0 ? new EarlyStopping(b.patience, b.minDelta, b.restoreBest, params) : null;
         this.listeners = b.listeners.toArray(new TrainingListener[0]);
         this.shuffleRng = new Rng(b.seed);
@@ -178,9 +177,9 @@ public final class Trainer implements AutoCloseable {
         double valLoss = Double.NaN;
         double valAcc = Double.NaN;
         if (validation != null && validation.rows() > 0) {
-            evaluator.evaluate(validation, this.validation);
-            valLoss = this.validation.loss();
-            valAcc = this.validation.accuracy();
+            evaluator.evaluate(validation, validationResult);
+            valLoss = validationResult.loss();
+            valAcc = validationResult.accuracy();
         }
         history.add(trainLoss, valLoss, valAcc, lastLr, applied == 0 ? Double.NaN : normSum / applied, seconds,
                 seen / Math.max(seconds, 1e-9), updater.skipped() - skippedBefore);
@@ -283,67 +282,11 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalArgumentException("rows must be in [1, min(batchSize, data rows)], found " + rows);
         }
         TrainerState saved = exportState();
-        Evaluation e = new Evaluation();
-        Dataset batch = data.select(firstRows(rows));
-        double initial = evaluator.evaluate(batch, e).loss();
-        double last = initial;
-        int steps = 0;
         try {
-            while (steps < maxSteps && !(last <= targetRatio * initial)) {
-                if (data.isClassification()) {
-                    step(data.features(), 0, data.labels(), 0, rows);
-                } else {
-                    step(data.features(), 0, data.targets(), 0, rows);
-                }
-                steps++;
-                last = evaluator.evaluate(batch, e).loss();
-            }
+            return OverfitCheck.run(this, evaluator, data, rows, maxSteps, targetRatio, schedule.at(0) == 0.0);
         } finally {
             restore(saved);
         }
-        boolean passed = last <= targetRatio * initial;
-        return new OverfitReport(passed, initial, last, steps, overfitMessage(passed, initial, last, steps));
-    }
-
-    private int[] firstRows(int rows) {
-        int[] r = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            r[i] = i;
-        }
-        return r;
-    }
-
-    private String overfitMessage(boolean passed, double initial, double last, int steps) {
-        String base = String.format("loss on one batch went from %.6g to %.6g in %d steps", initial, last, steps);
-        if (passed) {
-            return "PASSED: " + base;
-        }
-        StringBuilder hints = new StringBuilder("FAILED: ").append(base).append(". Check:");
-        if (schedule.at(0) == 0.0) {
-            hints.append(" the learning rate is 0 at step 0;");
-        }
-        if (allDenseWeightsZero()) {
-            hints.append(" every dense weight is zero (zero init keeps all units identical; use He or Xavier);");
-        }
-        if (!Double.isFinite(last)) {
-            hints.append(" the loss became non-finite (lower the learning rate or clip gradients);");
-        }
-        hints.append(" learning rate, initialization, loss/label mismatch, or too few steps.");
-        return hints.toString();
-    }
-
-    private boolean allDenseWeightsZero() {
-        float[] v = params.values();
-        for (Parameters.Slice s : params.slices()) {
-            if (s.trainable() && s.name().endsWith("weight")) {
-                for (int i = s.offset(); i < s.offset() + s.length(); i++) {
-                    if (v[i] != 0f) {
-                        return false;
-                    }
-                }
-            }
-        }
-        return true;
     }
 
     /** Asks the running {@link #fit} to stop after the current step (callable from listeners or other threads). */

@@ -11,6 +11,7 @@ import dev.vectrain.optim.Clipping;
 import dev.vectrain.optim.NonFinitePolicy;
 import dev.vectrain.optim.Optimizer;
 import dev.vectrain.parallel.WorkerPool;
+import dev.vectrain.schedule.ReduceOnPlateau;
 import dev.vectrain.schedule.Schedule;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +34,7 @@ public final class TrainerBuilder {
     int patience = -1;
     double minDelta = 0.0;
     boolean restoreBest = true;
-    double plateauFactor = Double.NaN;
-    int plateauPatience;
-    double plateauMinDelta;
-    double plateauMinScale;
+    ReduceOnPlateau plateau;
     final List<TrainingListener> listeners = new ArrayList<>();
 
     TrainerBuilder(Model model) {
@@ -151,11 +149,7 @@ public final class TrainerBuilder {
 
     /** Multiply the learning rate by {@code factor} after {@code patience} epochs without improvement. */
     public TrainerBuilder reduceOnPlateau(double factor, int patience, double minDelta, double minScale) {
-        new dev.vectrain.schedule.ReduceOnPlateau(factor, patience, minDelta, minScale);
-        this.plateauFactor = factor;
-        this.plateauPatience = patience;
-        this.plateauMinDelta = minDelta;
-        this.plateauMinScale = minScale;
+        this.plateau = new ReduceOnPlateau(factor, patience, minDelta, minScale);
         return this;
     }
 

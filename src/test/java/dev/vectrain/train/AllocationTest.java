@@ -19,11 +19,12 @@ class AllocationTest {
     }
 
     /**
-     * Every layer kind with softmax cross-entropy. Disabled: since kernels 883140d, C2 does not inline VMath.exp
-     * into SoftmaxCrossEntropy.forward (nor VMath.tanh/exp into the tanh and sigmoid kernels here), so each call
-     * boxes vectors; see the report.
+     * Every layer kind with softmax cross-entropy. Disabled while two kernels box vectors when warm (measured
+     * 06:25 on kernels b388634): LayerNorm.forward/backward (~180–280 KB per 64×32 call) and
+     * SoftmaxCrossEntropy.forward (96 B per row: a vector from a never-inlined VMath.exp call meets the hot
+     * path's accumulator). Enable once those are allocation-free.
      */
-    @Disabled("kernels: SoftmaxCrossEntropy/tanh/sigmoid box vectors since 883140d (VMath not inlined)")
+    @Disabled("kernels LayerNorm and SoftmaxCrossEntropy still box vectors when warm; see the comment")
     @Test
     void warmClassificationStepsWithEveryLayerKindAllocateNothing() throws Exception {
         assertNoAllocation("softmax_cross_entropy", "all-layers");

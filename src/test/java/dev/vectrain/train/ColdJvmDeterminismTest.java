@@ -7,12 +7,9 @@ package dev.vectrain.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class ColdJvmDeterminismTest {
-    /** Disabled: Gemm.nt sums with reduceLanes(ADD), whose order differs between the fallback and C2. */
-    @Disabled("Gemm.nt (directNt) uses reduceLanes(ADD): cold and warm JVMs differ in the last bits; see report")
     @Test
     void coldAndWarmJvmsTrainToTheSameBits() throws Exception {
         for (int i = 0; i < 3; i++) {

@@ -100,6 +100,27 @@ class TrainerTest {
     }
 
     @Test
+    void reduceOnPlateauHalvesTheRateWhenValidationStalls() {
+        Dataset small = Synthetic.blobs(40, 20, 4, 1.6, 0.3, 5);
+        Dataset val = Synthetic.blobs(400, 20, 4, 1.6, 0.0, 6);
+        Model m = Model.builder(20).dense(128).relu().dense(4).seed(8).build();
+        try (Trainer t = Trainer.builder(m).learningRate(4e-3).batchSize(10).epochs(25)
+                .reduceOnPlateau(0.5, 1, 0.0, 0.01).threads(1).build()) {
+            History h = t.fit(small, val);
+            double lr = 4e-3;
+            int reductions = 0;
+            for (int e = 0; e < h.epochs(); e++) {
+                double r = h.learningRate(e);
+                double halved = Math.max(lr / 2, 4e-3 * 0.01);     // never below minScale × lr0
+                assertTrue(r == lr || Math.abs(r - halved) < 1e-12, "epoch " + e + ": lr " + r + " after " + lr);
+                reductions += r < lr ? 1 : 0;
+                lr = r;
+            }
+            assertTrue(reductions >= 2, "the rate was halved " + reductions + " times");
+        }
+    }
+
+    @Test
     void overfitOneBatchPassesOnAHealthyModelAndExplainsFailures() {
         try (Trainer t = Trainer.builder(mlp(9)).learningRate(1e-2).batchSize(16).threads(1).build()) {
             float[] before = t.model().parameters().values().clone();
@@ -275,6 +296,24 @@ class TrainerTest {
             Evaluation e = t.evaluate(d);
             assertTrue(e.loss() < 0.1 * before, before + " -> " + e.loss());
             assertTrue(Double.isNaN(e.accuracy()));
+        }
+    }
+
+    @Test
+    void binaryClassificationWithBceCountsAccuracyBySign() {
+        Dataset lin = Synthetic.linear(400, 6, 1, 19);
+        float[] targets = new float[lin.rows()];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = lin.targets()[i] > 0 ? 1f : 0f;
+        }
+        Dataset d = Dataset.regression(lin.features(), targets, 6, 1);
+        Model m = Model.builder(6).dense(16).relu().dense(1).build();
+        try (Trainer t = Trainer.builder(m).loss(Loss.bceWithLogits()).learningRate(1e-2).batchSize(32).epochs(15)
+                .threads(1).build()) {
+            t.fit(d);
+            Evaluation e = t.evaluate(d);
+            assertTrue(e.accuracy() > 0.95, e.toString());
+            assertTrue(e.loss() < 0.2, e.toString());
         }
     }
 

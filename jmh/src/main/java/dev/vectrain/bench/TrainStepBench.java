@@ -3,12 +3,14 @@
  * clip + Adam fused update) of the reference MLP 784-512-256-10 (ReLU, He init, Adam 1e-3, clip-norm 1.0) on
  * synthetic in-memory data, for batch sizes 1 to 512 and 1 or 2 threads. Setup first validates that the loss
  * falls over some steps, then JMH times steps. The "samples" counter is samples/s (compare with ANCHORS.md:
- * PyTorch ≈ 24.5k–36.4k samples/s at batch 128 on one thread). Run with -prof gc to see allocation per op.
+ * PyTorch ≈ 24.5k–36.4k samples/s at batch 128 on one thread). Run with -prof gc to see allocation per op;
+ * -p batchNorm=true adds batch normalization after each hidden layer.
  */
 package dev.vectrain.bench;
 
 import dev.vectrain.init.Initializer;
 import dev.vectrain.nn.Model;
+import dev.vectrain.nn.ModelBuilder;
 import dev.vectrain.optim.Clipping;
 import dev.vectrain.optim.Optimizer;
 import dev.vectrain.train.Trainer;
@@ -48,6 +50,10 @@ public class TrainStepBench {
     /** Threads of the trainer's pool, caller included. */
     @Param({"1", "2"})
     public int threads;
+
+    /** Batch normalization after each hidden layer (ANCHORS: PyTorch + BatchNorm); run with -p batchNorm=true. */
+    @Param({"false"})
+    public boolean batchNorm;
 
     private Trainer trainer;
     private float[] features;   // (ROWS, FEATURES)
@@ -90,8 +96,15 @@ public class TrainStepBench {
             }
             labels[r] = best;
         }
-        Model model = Model.builder(FEATURES).dense(512, Initializer.heNormal()).relu()
-                .dense(256, Initializer.heNormal()).relu().dense(CLASSES).seed(1).build();
+        ModelBuilder b = Model.builder(FEATURES).dense(512, Initializer.heNormal());
+        if (batchNorm) {
+            b.batchNorm();
+        }
+        b.relu().dense(256, Initializer.heNormal());
+        if (batchNorm) {
+            b.batchNorm();
+        }
+        Model model = b.relu().dense(CLASSES).seed(1).build();
         trainer = Trainer.builder(model).optimizer(Optimizer.adam()).learningRate(1e-3)
                 .clipping(Clipping.byGlobalNorm(1.0)).batchSize(batch).threads(threads).build();
         validate();
