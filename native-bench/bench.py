@@ -129,7 +129,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=None)
     ap.add_argument("--json-out", default=None)
     ap.add_argument("--retry-budget", type=float, default=None,
-                    help="seconds spent re-measuring cells disturbed by other load (default 60, full 180)")
+                    help="seconds spent re-measuring cells disturbed by other load (default 30 with --quick, 180 full)")
     ap.add_argument("--profile", default=None,
                     help="BATCHxTHREADS,... to profile vectrain per phase with JMH -prof jfr "
                          "(default: 1x1,128x1,128x2,512x2 in a full run, none with --quick); 'none' for none")
@@ -166,7 +166,7 @@ def main():
     # A cell measured while other processes took more than NOISY cores is measured again (best value
     # kept), within a retry budget per run: a neighbour's burst on a 2-core machine can cut a 2-thread
     # BLAS figure tenfold, and it should not decide a ratio.
-    budget = {"s": a.retry_budget if a.retry_budget is not None else (60.0 if quick else 180.0)}
+    budget = {"s": a.retry_budget if a.retry_budget is not None else (30.0 if quick else 180.0)}
 
     def measure_cell(system, b, t, cmd, env, what):
         best = None
@@ -280,7 +280,7 @@ def main():
         vt_reason = f"no {a.jmh_jar}"
     if not vt_reason:
         out_json = os.path.join(a.build, "jmh-train.json")
-        wi, it, w = ("2", "2", "1s") if quick else ("3", "5", "2s")
+        wi, it, w = ("2", "2", "2s") if quick else ("3", "5", "2s")
         cmd = ["java", "--add-modules", "jdk.incubator.vector", "-jar", a.jmh_jar, "TrainStepBench",
                "-p", "batch=" + ",".join(map(str, batches)), "-p", "threads=" + ",".join(map(str, threads)),
                "-f", "1", "-wi", wi, "-w", w, "-i", it, "-r", "1s", "-prof", "gc",
