@@ -5,11 +5,15 @@
  * Large products are packed and blocked (Goto/BLIS style): for each L2-sized column block of B and each
  * K block, B is packed into zero-padded NR-wide panels, then every MR-row micro-panel of A is packed
  * and multiplied against all B panels by GemmMicroKernel with an MR x NR tile of accumulators held in
- * registers. Tiny or very flat products (few rows) skip packing and run the direct loops at the bottom.
+ * registers (8 x 3 vectors on 512-bit species, with 8 x 2 / 8 x 1 kernels for remainder panels).
+ * Narrow outputs (n <= LANES, e.g. a 10-class layer) go to GemmNarrow. Tiny or very flat products
+ * (fewer than MR/2 rows) skip packing and run the direct loops at the bottom. Which path runs depends
+ * on the shape only.
  *
  * Determinism: the K blocking depends only on k, every C element is summed by the same sequence of
- * fused multiply-adds whichever tile or thread computes it, and threads split the C tile grid only,
- * so results are bitwise identical for any pool size. Overwrite mode never reads C.
+ * fused multiply-adds whichever tile or thread computes it (lane sums, where a path needs them, use a
+ * fixed order, never reduceLanes), and threads split the C tile grid (or rows) only, so results are
+ * bitwise identical for any pool size and do not change with JIT warm-up. Overwrite mode never reads C.
  * Allocation: per-pool buffers and the task object come from WorkerPool.resource; nothing per call.
  * It is not a general BLAS: no alpha/beta scalars, no column-major storage.
  */
