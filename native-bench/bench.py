@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -381,6 +382,7 @@ def main():
         for cfg in prof.split(","):
             b, t = (int(x) for x in cfg.lower().split("x"))
             d = os.path.join(a.build, f"jfr-b{b}-t{t}")
+            shutil.rmtree(d, ignore_errors=True)  # never read an earlier run's recording
             cmd = ["java", "--add-modules", "jdk.incubator.vector", "-jar", a.jmh_jar, "TrainStepBench.step$",
                    "-p", f"batch={b}", "-p", f"threads={t}", "-f", "1", "-wi", "3", "-w", "1s", "-i", "1",
                    "-r", "4s", "-prof", f"jfr:dir={d};configName=profile",
