@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -278,46 +279,67 @@ def main():
     alloc = {}
     if not vt_reason and not os.path.exists(a.jmh_jar):
         vt_reason = f"no {a.jmh_jar}"
+    def jmh_rows(path):
+        with open(path) as f:
+            return json.load(f)
+
+    def samples_per_s(r, b):
+        pm = r["primaryMetric"]
+        u = pm["scoreUnit"]
+        per = 1000.0 if u.endswith("/ms") else 1e6 if u.endswith("/us") else 1.0
+        # one JMH op = one training step; the "samples" aux counter (samples/s) wins when present
+        sec = r.get("secondaryMetrics") or {}
+        if "samples" in sec and sec["samples"].get("scoreUnit", "").startswith("ops/"):
+            su = sec["samples"]["scoreUnit"]
+            return sec["samples"]["score"] * (1000.0 if su.endswith("/ms") else 1e6 if su.endswith("/us") else 1.0)
+        return pm["score"] * per * b if r["mode"] == "thrpt" else None
+
     if not vt_reason:
-        out_json = os.path.join(a.build, "jmh-train.json")
+        # one JMH invocation per (batch, threads), so each cell has its own other-load figure and is
+        # re-measured like the other systems' cells when a neighbour disturbed it (same retry budget)
         wi, it, w = ("2", "2", "2s") if quick else ("3", "5", "2s")
-        cmd = ["java", "--add-modules", "jdk.incubator.vector", "-jar", a.jmh_jar, "TrainStepBench",
-               "-p", "batch=" + ",".join(map(str, batches)), "-p", "threads=" + ",".join(map(str, threads)),
-               "-f", "1", "-wi", wi, "-w", w, "-i", it, "-r", "1s", "-prof", "gc",
-               "-jvmArgsAppend", "--add-modules=jdk.incubator.vector", "-rf", "json", "-rff", out_json]
-        log("vectrain: " + " ".join(cmd))
-        rc, out, err, wall, other = R.run(cmd, clean_env())
-        if rc != 0 or not os.path.exists(out_json):
-            vt_reason = "JMH failed: " + ((err or out).strip().splitlines() or ["?"])[-1][:100]
-        else:
-            with open(out_json) as f:
-                rows = json.load(f)
-            for r in rows:
-                p = r.get("params", {})
-                b, t = int(p.get("batch", 0)), int(p.get("threads", 0))
-                pm = r["primaryMetric"]
-                score, unit = pm["score"], pm["scoreUnit"]
-                per = 1.0
-                if unit.endswith("/ms"):
-                    per = 1000.0
-                elif unit.endswith("/us"):
-                    per = 1e6
-                # one JMH op = one training step; the "samples" aux counter (samples/s) wins when present
-                sec = r.get("secondaryMetrics") or {}
-                if "samples" in sec and sec["samples"].get("scoreUnit", "").startswith("ops/"):
-                    u = sec["samples"]["scoreUnit"]
-                    sps = sec["samples"]["score"] * (1000.0 if u.endswith("/ms") else 1e6 if u.endswith("/us") else 1.0)
-                elif r["mode"] == "thrpt":
-                    sps = score * per * b
-                else:
-                    sps = None
+        merged = []
+        for b in batches:
+            for t in threads:
+                best = None
+                for attempt in range(3):
+                    out_json = os.path.join(a.build, f"jmh-train-b{b}-t{t}.json")
+                    if os.path.exists(out_json):
+                        os.remove(out_json)
+                    cmd = ["java", "--add-modules", "jdk.incubator.vector", "-jar", a.jmh_jar, "TrainStepBench.step$",
+                           "-p", f"batch={b}", "-p", f"threads={t}", "-f", "1", "-wi", wi, "-w", w, "-i", it,
+                           "-r", "1s", "-prof", "gc", "-jvmArgsAppend", "--add-modules=jdk.incubator.vector",
+                           "-rf", "json", "-rff", out_json]
+                    t0 = time.perf_counter()
+                    rc, out, err, wall, other = R.run(cmd, clean_env())
+                    if rc != 0 or not os.path.exists(out_json) or not jmh_rows(out_json):
+                        vt_reason = "JMH failed: " + ((err or out).strip().splitlines() or ["?"])[-1][:100]
+                        break
+                    r = jmh_rows(out_json)[0]
+                    sps = samples_per_s(r, b)
+                    log(f"  vectrain batch {b}, {t} thread(s){' (retry %d)' % attempt if attempt else ''}: "
+                        f"{fmt_rate(sps)} samples/s (other load {other:.2f} cores)")
+                    if best is None or (sps or 0) > (best[0] or 0):
+                        best = (sps, other, r)
+                    if attempt:
+                        budget["s"] -= time.perf_counter() - t0
+                    if other <= NOISY or budget["s"] <= 0:
+                        break
+                if vt_reason:
+                    break
+                sps, other, r = best
                 a_norm = None
                 for k, m in (r.get("secondaryMetrics") or {}).items():
                     if k.lstrip("\u00b7") == "gc.alloc.rate.norm":
                         a_norm = m.get("score")
                 alloc[(b, t)] = a_norm
                 res[("vectrain", b, t)] = {"value": sps, "other": other, "json": r}
-            log(f"  vectrain JMH done in {wall:.0f} s (other load {other:.2f} cores)")
+                merged.append(r)
+            if vt_reason:
+                break
+        if merged:
+            with open(os.path.join(a.build, "jmh-train.json"), "w") as f:
+                json.dump(merged, f, indent=1)
     if vt_reason:
         log(f"vectrain: n/a ({vt_reason})")
         for b in batches:
@@ -360,6 +382,7 @@ def main():
         for cfg in prof.split(","):
             b, t = (int(x) for x in cfg.lower().split("x"))
             d = os.path.join(a.build, f"jfr-b{b}-t{t}")
+            shutil.rmtree(d, ignore_errors=True)  # never read an earlier run's recording
             cmd = ["java", "--add-modules", "jdk.incubator.vector", "-jar", a.jmh_jar, "TrainStepBench.step$",
                    "-p", f"batch={b}", "-p", f"threads={t}", "-f", "1", "-wi", "3", "-w", "1s", "-i", "1",
                    "-r", "4s", "-prof", f"jfr:dir={d};configName=profile",
