@@ -7,6 +7,7 @@ package dev.vectrain.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,17 +30,36 @@ class AllocationTest {
         assertNoAllocation("softmax_cross_entropy", "input(64) dense(32) layer_norm relu dense(10)");
     }
 
+    /**
+     * Up to three fresh JVMs: C2's choices depend on timing, and on a loaded machine one JVM in many has been
+     * seen to keep a single boxing compile of an evaluation path for all of its 400 rounds. A real per-call
+     * allocation shows in every JVM, so the test passes only when one JVM measures 0 on every thread.
+     */
     private static void assertNoAllocation(String... args) throws Exception {
         String[] full = new String[args.length + 1];
         full[0] = "2";
         System.arraycopy(args, 0, full, 1, args.length);
-        ChildJvm.Result r = ChildJvm.run(List.of("-Xmx512m"), AllocationMain.class, full);
-        assertEquals(0, r.exitCode(), r.output());
-        String out = r.output();
-        assertTrue(out.contains("workers=1\n"), "threads(2) starts one worker thread:\n" + out);
-        for (String key : new String[] {"steps.caller", "steps.workers", "eval.caller", "eval.workers"}) {
-            assertTrue(out.contains(key + "=0\n"), "bytes allocated by " + AllocationMain.N + " warm "
-                    + key.replace(".", " on the ") + " should be 0:\n" + out);
+        StringBuilder outputs = new StringBuilder();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            ChildJvm.Result r = ChildJvm.run(List.of("-Xmx512m"), AllocationMain.class, full);
+            assertEquals(0, r.exitCode(), r.output());
+            String out = r.output();
+            assertTrue(out.contains("workers=1\n"), "threads(2) starts one worker thread:\n" + out);
+            if (allZero(out)) {
+                return;
+            }
+            outputs.append("JVM ").append(attempt).append(":\n").append(out);
         }
+        fail("bytes allocated by " + AllocationMain.N + " warm steps / evaluation batches should be 0 on the caller"
+                + " and the workers, in at least one of three JVMs:\n" + outputs);
+    }
+
+    private static boolean allZero(String out) {
+        for (String key : new String[] {"steps.caller", "steps.workers", "eval.caller", "eval.workers"}) {
+            if (!out.contains(key + "=0\n")) {
+                return false;
+            }
+        }
+        return true;
     }
 }
