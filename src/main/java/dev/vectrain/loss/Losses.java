@@ -12,12 +12,37 @@ final class Losses {
     private Losses() {
     }
 
-    static final class SoftmaxCrossEntropyLoss implements Loss {
-        static final SoftmaxCrossEntropyLoss INSTANCE = new SoftmaxCrossEntropyLoss();
+    /** The name and label use every loss shares; subclasses add only the kernel calls. */
+    private abstract static class Named implements Loss {
+        private final String name;
+        private final boolean labels;
+
+        Named(String name, boolean labels) {
+            this.name = name;
+            this.labels = labels;
+        }
 
         @Override
         public boolean usesLabels() {
-            return true;
+            return labels;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static final class SoftmaxCrossEntropyLoss extends Named {
+        static final SoftmaxCrossEntropyLoss INSTANCE = new SoftmaxCrossEntropyLoss();
+
+        private SoftmaxCrossEntropyLoss() {
+            super("softmax_cross_entropy", true);
         }
 
         @Override
@@ -33,24 +58,13 @@ final class Losses {
             SoftmaxCrossEntropy.backward(rows, width, grad, 0, labels, lOff, grad, 0);
             return loss;
         }
-
-        @Override
-        public String name() {
-            return "softmax_cross_entropy";
-        }
-
-        @Override
-        public String toString() {
-            return name();
-        }
     }
 
-    static final class MseLoss implements Loss {
+    static final class MseLoss extends Named {
         static final MseLoss INSTANCE = new MseLoss();
 
-        @Override
-        public boolean usesLabels() {
-            return false;
+        private MseLoss() {
+            super("mse", false);
         }
 
         @Override
@@ -66,24 +80,13 @@ final class Losses {
             Mse.backward(rows * width, out, oOff, targets, tOff, grad, 0);
             return loss;
         }
-
-        @Override
-        public String name() {
-            return "mse";
-        }
-
-        @Override
-        public String toString() {
-            return name();
-        }
     }
 
-    static final class BceLoss implements Loss {
+    static final class BceLoss extends Named {
         static final BceLoss INSTANCE = new BceLoss();
 
-        @Override
-        public boolean usesLabels() {
-            return false;
+        private BceLoss() {
+            super("bce_with_logits", false);
         }
 
         @Override
@@ -98,16 +101,6 @@ final class Losses {
             double loss = BceWithLogits.forward(rows * width, out, oOff, targets, tOff);
             BceWithLogits.backward(rows * width, out, oOff, targets, tOff, grad, 0);
             return loss;
-        }
-
-        @Override
-        public String name() {
-            return "bce_with_logits";
-        }
-
-        @Override
-        public String toString() {
-            return name();
         }
     }
 }
