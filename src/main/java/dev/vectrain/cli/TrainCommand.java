@@ -134,7 +134,7 @@ final class TrainCommand implements Callable<Integer> {
         Workbench.removeStaleTemps(dir);
         boolean success = false;
         String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        List<String> classNames = p.loaded().classNames();
+        List<String> classNames = p.classNames();
         Listener listener = new Listener(progress, dir, p.standardizer(), rows, batch,
                 state != null ? ModelCheckpoint.lrSteps(resumed) : new double[0], classNames, command, settings);
         TrainerBuilder b = Trainer.builder(m).optimizer(optim.optimizer()).schedule(optim.schedule(epochs, stepsPerEpoch))
@@ -199,8 +199,8 @@ final class TrainCommand implements Callable<Integer> {
                     .put("train_rows", rows)
                     .put("val_rows", p.validation() == null ? 0 : p.validation().rows())
                     .put("test_rows", p.test() == null ? 0 : p.test().rows())
-                    .put("data", p.loaded().description())
-                    .put("bundled_sample", p.loaded().bundled())
+                    .put("data", p.description())
+                    .put("bundled_sample", p.bundled())
                     .put("architecture", m.spec().toString())
                     .put("parameters", m.parameters().size())
                     .put("optimizer", optim.describe())
@@ -253,7 +253,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The options that decide the weights besides the architecture (--epochs may grow on resume). */
     private String settings(Workbench.Prepared p, int batch) {
         return String.format(Locale.ROOT, "data %s; %s; batch %d; seed %d; val-fraction %s; patience %d; min-delta %s",
-                p.loaded().description(), optim.describe(), batch, run.seed, valFraction, patience, minDelta);
+                p.description(), optim.describe(), batch, run.seed, valFraction, patience, minDelta);
     }
 
     /** 1-based epoch of the best monitored loss (the early-stopping one when tracked), 0 when none. */

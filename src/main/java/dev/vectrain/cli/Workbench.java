@@ -24,8 +24,12 @@ final class Workbench {
     private Workbench() {
     }
 
-    /** Standardized data ready for training. */
-    record Prepared(DataSources.Loaded loaded, Dataset train, Dataset validation, Dataset test, Standardizer standardizer) {
+    /**
+     * Standardized data ready for training, with what describes its source. It holds no reference to the loaded
+     * training set before the split, so those rows (a second copy of every image) can be collected.
+     */
+    record Prepared(String description, boolean bundled, java.util.List<String> classNames, Dataset train,
+                    Dataset validation, Dataset test, Standardizer standardizer) {
     }
 
     static Prepared prepare(Options.DataOptions d, double valFraction, long seed, Standardizer saved, Progress progress)
@@ -59,7 +63,8 @@ final class Workbench {
         if (loaded.test() != null) {
             st.apply(loaded.test());
         }
-        return new Prepared(loaded, split.train(), split.validation(), loaded.test(), st);
+        return new Prepared(loaded.description(), loaded.bundled(), loaded.classNames(), split.train(), split.validation(),
+                loaded.test(), st);
     }
 
     /** The output directory: --out, else runs/&lt;timestamp&gt;[-suffix]. Not created yet. */
