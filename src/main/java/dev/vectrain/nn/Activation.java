@@ -9,7 +9,7 @@ import dev.vectrain.kernel.Activations;
 import dev.vectrain.parallel.WorkerPool;
 
 /** Elementwise activation layer. */
-public final class Activation extends Layer {
+public final class Activation extends SameSizeLayer {
     /** The supported functions. */
     public enum Kind {
         /** max(0, x). */
@@ -31,8 +31,6 @@ public final class Activation extends Layer {
 
     private final Kind kind;
     private final float alpha;
-    private final int n;
-    private final int maxBatch;
     private final float[] y;     // (maxBatch, n)
     private final float[] dx;    // (maxBatch, n)
     private float[] x;           // (rows, n) input of the last forward, not owned
@@ -40,10 +38,9 @@ public final class Activation extends Layer {
 
     /** An activation of width {@code n}; {@code alpha} is the LeakyReLU slope (ignored otherwise). */
     public Activation(Kind kind, float alpha, int n, int maxBatch) {
+        super(n, maxBatch);
         this.kind = kind;
         this.alpha = alpha;
-        this.n = n;
-        this.maxBatch = maxBatch;
         this.y = new float[maxBatch * n];
         this.dx = new float[maxBatch * n];
     }
@@ -51,21 +48,6 @@ public final class Activation extends Layer {
     /** The function. */
     public Kind kind() {
         return kind;
-    }
-
-    @Override
-    public int inputSize() {
-        return n;
-    }
-
-    @Override
-    public int outputSize() {
-        return n;
-    }
-
-    @Override
-    public int maxBatch() {
-        return maxBatch;
     }
 
     @Override

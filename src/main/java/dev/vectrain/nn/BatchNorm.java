@@ -9,10 +9,8 @@ package dev.vectrain.nn;
 import dev.vectrain.parallel.WorkerPool;
 
 /** Batch normalization layer of width {@code n}. */
-public final class BatchNorm extends Layer {
+public final class BatchNorm extends SameSizeLayer {
     private final Parameters params;
-    private final int n;
-    private final int maxBatch;
     private final float momentum;
     private final float eps;
     private final int gammaOff;      // (n) in values/grads
@@ -28,9 +26,8 @@ public final class BatchNorm extends Layer {
     /** Binds to γ/β at {@code gammaOff}/{@code betaOff} and running stats at the given state offsets. */
     public BatchNorm(Parameters params, int n, float momentum, float eps, int gammaOff, int betaOff,
                      int runMeanOff, int runVarOff, int maxBatch) {
+        super(n, maxBatch);
         this.params = params;
-        this.n = n;
-        this.maxBatch = maxBatch;
         this.momentum = momentum;
         this.eps = eps;
         this.gammaOff = gammaOff;
@@ -42,21 +39,6 @@ public final class BatchNorm extends Layer {
         this.xhat = new float[maxBatch * n];
         this.y = new float[maxBatch * n];
         this.dx = new float[maxBatch * n];
-    }
-
-    @Override
-    public int inputSize() {
-        return n;
-    }
-
-    @Override
-    public int outputSize() {
-        return n;
-    }
-
-    @Override
-    public int maxBatch() {
-        return maxBatch;
     }
 
     @Override

@@ -9,9 +9,7 @@ import dev.vectrain.init.Rng;
 import dev.vectrain.parallel.WorkerPool;
 
 /** Inverted dropout of width {@code n} with drop probability {@code rate}. */
-public final class Dropout extends Layer {
-    private final int n;
-    private final int maxBatch;
+public final class Dropout extends SameSizeLayer {
     private final float rate;
     private final float keepScale;
     private final Rng rng;
@@ -21,32 +19,16 @@ public final class Dropout extends Layer {
 
     /** Dropout with probability {@code rate} in [0, 1), mask stream seeded with {@code seed}. */
     public Dropout(int n, float rate, long seed, int maxBatch) {
+        super(n, maxBatch);
         if (!(rate >= 0f && rate < 1f)) {
             throw new IllegalArgumentException("dropout rate must be in [0, 1), found " + rate);
         }
-        this.n = n;
-        this.maxBatch = maxBatch;
         this.rate = rate;
         this.keepScale = 1f / (1f - rate);
         this.rng = new Rng(seed);
         this.mask = new float[maxBatch * n];
         this.y = new float[maxBatch * n];
         this.dx = new float[maxBatch * n];
-    }
-
-    @Override
-    public int inputSize() {
-        return n;
-    }
-
-    @Override
-    public int outputSize() {
-        return n;
-    }
-
-    @Override
-    public int maxBatch() {
-        return maxBatch;
     }
 
     /** The mask generator (its state is part of a training checkpoint). */

@@ -8,10 +8,8 @@ package dev.vectrain.nn;
 import dev.vectrain.parallel.WorkerPool;
 
 /** Layer normalization of width {@code n}. */
-public final class LayerNorm extends Layer {
+public final class LayerNorm extends SameSizeLayer {
     private final Parameters params;
-    private final int n;
-    private final int maxBatch;
     private final float eps;
     private final int gammaOff;      // (n) in values/grads
     private final int betaOff;       // (n) in values/grads
@@ -23,9 +21,8 @@ public final class LayerNorm extends Layer {
 
     /** Binds to γ/β at the given offsets. */
     public LayerNorm(Parameters params, int n, float eps, int gammaOff, int betaOff, int maxBatch) {
+        super(n, maxBatch);
         this.params = params;
-        this.n = n;
-        this.maxBatch = maxBatch;
         this.eps = eps;
         this.gammaOff = gammaOff;
         this.betaOff = betaOff;
@@ -34,21 +31,6 @@ public final class LayerNorm extends Layer {
         this.xhat = new float[maxBatch * n];
         this.y = new float[maxBatch * n];
         this.dx = new float[maxBatch * n];
-    }
-
-    @Override
-    public int inputSize() {
-        return n;
-    }
-
-    @Override
-    public int outputSize() {
-        return n;
-    }
-
-    @Override
-    public int maxBatch() {
-        return maxBatch;
     }
 
     @Override
