@@ -76,7 +76,18 @@ public final class BatchNorm {
                     runVar, rvOff, mean, invStd, xhat, y, yOff);
             return;
         }
-        Task t = pool.resource(TASK);
+        pool.claim();
+        try {
+            forwardParallel(pool.resource(TASK), pool, rows, cols, x, xOff, gamma, gOff, beta, bOff, eps, momentum,
+                    runMean, rmOff, runVar, rvOff, mean, invStd, xhat, y, yOff);
+        } finally {
+            pool.release();
+        }
+    }
+
+    private static void forwardParallel(Task t, WorkerPool pool, int rows, int cols, float[] x, int xOff,
+            float[] gamma, int gOff, float[] beta, int bOff, float eps, float momentum, float[] runMean, int rmOff,
+            float[] runVar, int rvOff, float[] mean, float[] invStd, float[] xhat, float[] y, int yOff) {
         t.kind = Task.FORWARD;
         t.rows = rows;
         t.cols = cols;
@@ -293,7 +304,18 @@ public final class BatchNorm {
                     dx, dxOff);
             return;
         }
-        Task t = pool.resource(TASK);
+        pool.claim();
+        try {
+            backwardPooled(pool.resource(TASK), pool, rows, cols, dy, dyOff, xhat, gamma, gOff, invStd, dGamma, dgOff,
+                    dBeta, dbOff, dx, dxOff);
+        } finally {
+            pool.release();
+        }
+    }
+
+    private static void backwardPooled(Task t, WorkerPool pool, int rows, int cols, float[] dy, int dyOff,
+            float[] xhat, float[] gamma, int gOff, float[] invStd, float[] dGamma, int dgOff, float[] dBeta,
+            int dbOff, float[] dx, int dxOff) {
         t.kind = Task.BACKWARD;
         t.rows = rows;
         t.cols = cols;

@@ -89,6 +89,18 @@ public final class Gemm {
 
     private static void run(WorkerPool pool, boolean transA, boolean transB, int m, int n, int k, float[] a,
             int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        pool.claim();
+        try {
+            runClaimed(pool, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } finally {
+            pool.release();
+        }
+    }
+
+    /** The product, with the pool's task and scratch reserved for this thread. */
+    private static void runClaimed(WorkerPool pool, boolean transA, boolean transB, int m, int n, int k,
+            float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+            boolean accumulate) {
         if (m == 0 || n == 0) {
             return;
         }

@@ -161,6 +161,16 @@ public final class Reductions {
 
         /** Slice form when offsets != null; otherwise one slice (off, n). */
         double run(WorkerPool pool, float[] x, int[] offsets, int[] lengths, int slices, int off, int n) {
+            pool.claim();
+            try {
+                return runClaimed(pool, x, offsets, lengths, slices, off, n);
+            } finally {
+                pool.release();
+            }
+        }
+
+        private double runClaimed(WorkerPool pool, float[] x, int[] offsets, int[] lengths, int slices, int off,
+                int n) {
             int total = 0;
             if (offsets == null) {
                 total = (n + CHUNK - 1) / CHUNK;

@@ -16,7 +16,9 @@
  *       JIT tier that happened to run it.</li>
  *   <li>NaN and infinities in inputs propagate to outputs; nothing is silently clamped away.</li>
  *   <li>Parallel kernels take a {@link dev.vectrain.parallel.WorkerPool} and keep their task object and
- *       scratch in {@code pool.resource(KEY)}; a pool serves one calling thread at a time.</li>
+ *       scratch in {@code pool.resource(KEY)}, touched only between {@code pool.claim()} and
+ *       {@code pool.release()}: a pool serves one calling thread at a time, and a second thread is refused
+ *       before it can overwrite the first one's arguments.</li>
  * </ul>
  * Every kernel has a plain scalar twin in the test tree ({@code dev.vectrain.reference}) that the
  * tests compare against.

@@ -3,6 +3,8 @@
  * Dispatch is a volatile generation counter: workers spin briefly, then park; the caller runs share 0
  * itself and waits for the others. Nothing is allocated per call. It is not a general executor:
  * one caller at a time, no queue, no futures, tasks must not call execute() recursively.
+ * A kernel claims the pool before it fills a per-pool task or scratch buffer, so a second thread is
+ * refused before it can overwrite the first caller's arguments.
  */
 package dev.vectrain.parallel;
 
@@ -10,16 +12,18 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
  * A fixed set of worker threads that run a {@link ParallelTask} on every thread at once.
  *
- * <p>{@code new WorkerPool(1)} starts no threads and runs tasks inline. The pool is meant to be
- * driven by one thread at a time; a second thread calling {@link #execute} while a call is running
- * gets an {@link IllegalStateException}. Close it to stop the workers (they are daemon threads, so
- * a forgotten pool never keeps the JVM alive).
+ * <p>{@code new WorkerPool(1)} starts no threads and runs tasks inline. The pool serves one thread at
+ * a time: a kernel brackets its use of the pool's shared tasks and scratch with {@link #claim()} and
+ * {@link #release()}, and a second thread that claims (or calls {@link #execute}) while another
+ * holds the pool gets an {@link IllegalStateException} before it has touched anything. Close it to
+ * stop the workers (they are daemon threads, so a forgotten pool never keeps the JVM alive).
  */
 public final class WorkerPool implements AutoCloseable {
     /** Spin iterations before an idle worker parks (about a fraction of a millisecond). */
@@ -30,6 +34,8 @@ public final class WorkerPool implements AutoCloseable {
     private final AtomicInteger[] sleeping;
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicReference<Thread> owner = new AtomicReference<>();
+    private int claims;   // nesting depth of the owner's claims; read and written by the owner only
     private final ConcurrentHashMap<Key<?>, Object> resources = new ConcurrentHashMap<>();
     private volatile long generation;
     private volatile boolean shutdown;
@@ -72,21 +78,72 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
+     * Reserves the pool for the calling thread until the matching {@link #release()}. Claims nest on
+     * the owning thread (a kernel that calls another kernel claims twice). Call it before filling a
+     * per-pool task or scratch buffer: {@code pool.claim(); try { ... } finally { pool.release(); }}.
+     *
+     * @throws IllegalStateException when another thread holds the pool (this call changed nothing)
+     */
+    public void claim() {
+        Thread me = Thread.currentThread();
+        Thread held = owner.get();
+        if (held == me) {
+            claims++;
+            return;
+        }
+        if (held != null || !owner.compareAndSet(null, me)) {
+            throw inUse(owner.get());
+        }
+        claims = 1;
+    }
+
+    /**
+     * Ends the calling thread's innermost claim; the pool is free again when the outermost one ends.
+     *
+     * @throws IllegalStateException when the calling thread holds no claim
+     */
+    public void release() {
+        if (owner.get() != Thread.currentThread()) {
+            throw new IllegalStateException("WorkerPool.release() by " + Thread.currentThread().getName()
+                    + ", which holds no claim on this pool");
+        }
+        if (--claims == 0) {
+            owner.set(null);
+        }
+    }
+
+    private static IllegalStateException inUse(Thread holder) {
+        return new IllegalStateException("WorkerPool is in use by thread '"
+                + (holder == null ? "?" : holder.getName()) + "' (a pool serves one calling thread at a time,"
+                + " and a task must not run kernels on its own pool); give each calling thread its own pool");
+    }
+
+    /**
      * Runs {@code task.run(w, threads())} for every w, w = 0 on the calling thread, and returns when
-     * all are done. A failure on any thread is rethrown here after all threads finished.
+     * all are done. A failure on any thread is rethrown here after all threads finished. The call
+     * claims the pool for its duration (see {@link #claim()}).
      */
     public void execute(ParallelTask task) {
         Objects.requireNonNull(task, "task");
-        if (threads == 1) {
-            task.run(0, 1);
-            return;
+        claim();
+        try {
+            if (threads == 1) {
+                task.run(0, 1);
+            } else {
+                dispatch(task);
+            }
+        } finally {
+            release();
         }
+    }
+
+    private void dispatch(ParallelTask task) {
         if (shutdown) {
             throw new IllegalStateException("WorkerPool is closed");
         }
         if (!busy.compareAndSet(false, true)) {
-            throw new IllegalStateException("WorkerPool.execute called concurrently or from inside a task;"
-                    + " give each calling thread its own pool");
+            throw new IllegalStateException("WorkerPool.execute called from inside a task on its own pool;"
+                    + " tasks must not call execute() recursively");
         }
         try {
             failure = null;
