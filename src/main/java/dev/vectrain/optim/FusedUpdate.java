@@ -81,6 +81,59 @@ public final class FusedUpdate {
     public static void adam(int from, int to, float stepSize, float gradScale, float clip, float l2,
                             float decayMul, float beta1, float beta2, float eps, float invSqrtBc2,
                             float[] w, float[] g, float[] m, float[] v) {
+        if (clip == Float.POSITIVE_INFINITY && l2 == 0f && decayMul == 1f) {
+            adamPlain(from, to, stepSize, gradScale, beta1, beta2, eps, invSqrtBc2, w, g, m, v);
+        } else {
+            adamGeneral(from, to, stepSize, gradScale, clip, l2, decayMul, beta1, beta2, eps, invSqrtBc2, w, g, m, v);
+        }
+    }
+
+    /**
+     * {@link #adam} without value clipping, L2 decay or decoupled decay: the same operations minus the
+     * four that are identities for those settings (clamp to ±∞, +0·w, ×1), which the divider-bound loop
+     * notices (about a fifth of its time). Bitwise equal to {@link #adamGeneral} except where a gradient is
+     * −0 (the general path's {@code + 0·w} makes it +0) or a weight is infinite.
+     */
+    static void adamPlain(int from, int to, float stepSize, float gradScale, float beta1, float beta2, float eps,
+                          float invSqrtBc2, float[] w, float[] g, float[] m, float[] v) {
+        int i = from;
+        int bound = from + SPECIES.loopBound(to - from);
+        float c1 = 1f - beta1;
+        float c2 = 1f - beta2;
+        float nstep = -stepSize;
+        FloatVector vb1 = FloatVector.broadcast(SPECIES, beta1);
+        FloatVector vb2 = FloatVector.broadcast(SPECIES, beta2);
+        FloatVector veps = FloatVector.broadcast(SPECIES, eps);
+        FloatVector vbc2 = FloatVector.broadcast(SPECIES, invSqrtBc2);
+        FloatVector vnstep = FloatVector.broadcast(SPECIES, nstep);
+        boolean scaled = gradScale != 1f;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
+            if (scaled) {
+                gv = gv.mul(gradScale);
+            }
+            FloatVector mv = FloatVector.fromArray(SPECIES, m, i).fma(vb1, gv.mul(c1));
+            FloatVector vv = FloatVector.fromArray(SPECIES, v, i).fma(vb2, gv.mul(gv).mul(c2));
+            mv.intoArray(m, i);
+            vv.intoArray(v, i);
+            FloatVector denom = vv.lanewise(VectorOperators.SQRT).fma(vbc2, veps);
+            mv.div(denom).fma(vnstep, FloatVector.fromArray(SPECIES, w, i)).intoArray(w, i);
+        }
+        for (; i < to; i++) {
+            float gi = g[i] * gradScale;
+            float mi = Math.fma(m[i], beta1, gi * c1);
+            float vi = Math.fma(v[i], beta2, gi * gi * c2);
+            m[i] = mi;
+            v[i] = vi;
+            float denom = Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps);
+            w[i] = Math.fma(mi / denom, nstep, w[i]);
+        }
+    }
+
+    /** {@link #adam} with every term: value clamp, L2 decay and decoupled decay. */
+    static void adamGeneral(int from, int to, float stepSize, float gradScale, float clip, float l2,
+                            float decayMul, float beta1, float beta2, float eps, float invSqrtBc2,
+                            float[] w, float[] g, float[] m, float[] v) {
         int i = from;
         int bound = from + SPECIES.loopBound(to - from);
         float c1 = 1f - beta1;

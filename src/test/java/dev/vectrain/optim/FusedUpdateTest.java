@@ -120,6 +120,41 @@ class FusedUpdateTest {
     }
 
     @Test
+    void plainAdamLoopIsBitwiseTheGeneralLoopWithIdentityTerms() {
+        int n = 4099;
+        SplittableRandom rnd = new SplittableRandom(17);
+        float[] w = new float[n];
+        float[] g = new float[n];
+        float[] m = new float[n];
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = i % 97 == 0 ? 0f : (float) rnd.nextGaussian();
+            g[i] = i % 89 == 0 ? 0f : (float) (rnd.nextGaussian() * 0.3);
+            m[i] = (float) (rnd.nextGaussian() * 0.01);
+            v[i] = (float) Math.abs(rnd.nextGaussian() * 1e-4);
+        }
+        for (float gradScale : new float[] {1f, 0.37f}) {
+            float[] w1 = w.clone();
+            float[] m1 = m.clone();
+            float[] v1 = v.clone();
+            float[] w2 = w.clone();
+            float[] m2 = m.clone();
+            float[] v2 = v.clone();
+            for (int step = 0; step < 3; step++) {
+                FusedUpdate.adamGeneral(0, n, 1e-2f, gradScale, Float.POSITIVE_INFINITY, 0f, 1f, 0.9f, 0.999f, 1e-8f,
+                        1.7f, w1, g, m1, v1);
+                FusedUpdate.adam(0, 1024, 1e-2f, gradScale, Float.POSITIVE_INFINITY, 0f, 1f, 0.9f, 0.999f, 1e-8f,
+                        1.7f, w2, g, m2, v2);
+                FusedUpdate.adam(1024, n, 1e-2f, gradScale, Float.POSITIVE_INFINITY, 0f, 1f, 0.9f, 0.999f, 1e-8f,
+                        1.7f, w2, g, m2, v2);
+            }
+            assertArrayEquals(w1, w2, "weights, gradScale " + gradScale);
+            assertArrayEquals(m1, m2, "m, gradScale " + gradScale);
+            assertArrayEquals(v1, v2, "v, gradScale " + gradScale);
+        }
+    }
+
+    @Test
     void gradientDescentOnXSquaredWorkedExamples() {
         assertTrajectory(2.0, new float[] {1f, -3f, 9f, -27f});
         assertTrajectory(0.1, new float[] {1f, 0.8f, 0.64f, 0.512f});
