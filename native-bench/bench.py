@@ -294,6 +294,15 @@ def main():
             return sec["samples"]["score"] * (1000.0 if su.endswith("/ms") else 1e6 if su.endswith("/us") else 1.0)
         return pm["score"] * per * b if r["mode"] == "thrpt" else None
 
+    def alloc_per_step(r):
+        # bytes the training threads allocated per step: TrainStepBench's allocBytes counter (a B/s rate) over
+        # the step rate; -prof gc's norm (which also counts JMH's own threads) only when the counter is absent
+        sec = {k.lstrip("\u00b7"): m for k, m in (r.get("secondaryMetrics") or {}).items()}
+        ops = r["primaryMetric"].get("score")
+        if "allocBytes" in sec and ops:
+            return sec["allocBytes"].get("score", 0.0) / ops
+        return (sec.get("gc.alloc.rate.norm") or {}).get("score")
+
     if not vt_reason:
         # one JMH invocation per (batch, threads), so each cell has its own other-load figure and is
         # re-measured like the other systems' cells when a neighbour disturbed it (same retry budget)
@@ -328,11 +337,7 @@ def main():
                 if vt_reason:
                     break
                 sps, other, r = best
-                a_norm = None
-                for k, m in (r.get("secondaryMetrics") or {}).items():
-                    if k.lstrip("\u00b7") == "gc.alloc.rate.norm":
-                        a_norm = m.get("score")
-                alloc[(b, t)] = a_norm
+                alloc[(b, t)] = alloc_per_step(r)
                 res[("vectrain", b, t)] = {"value": sps, "other": other, "json": r}
                 merged.append(r)
             if vt_reason:

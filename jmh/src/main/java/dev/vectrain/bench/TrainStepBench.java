@@ -3,8 +3,11 @@
  * clip + Adam fused update) of the reference MLP 784-512-256-10 (ReLU, He init, Adam 1e-3, clip-norm 1.0) on
  * synthetic in-memory data, for batch sizes 1 to 512 and 1 or 2 threads. Setup first validates that the loss
  * falls over some steps, then JMH times steps. The "samples" counter is samples/s (compare with ANCHORS.md:
- * PyTorch ≈ 24.5k–36.4k samples/s at batch 128 on one thread). Run with -prof gc to see allocation per op;
- * -p batchNorm=true adds batch normalization after each hidden layer.
+ * PyTorch ≈ 24.5k–36.4k samples/s at batch 128 on one thread). The "allocBytes" counter is the bytes allocated
+ * by the stepping thread and the pool's workers (ThreadMXBean, read around each measured iteration), as a rate:
+ * divided by the step rate it is bytes per step. JMH's -prof gc figure also counts JMH's own threads (its
+ * profiler polls with about 0.02 MB/s of garbage), so at a few hundred steps/s it shows tens of bytes per op
+ * that no training thread allocated. -p batchNorm=true adds batch normalization after each hidden layer.
  */
 package dev.vectrain.bench;
 
@@ -14,6 +17,9 @@ import dev.vectrain.nn.ModelBuilder;
 import dev.vectrain.optim.Clipping;
 import dev.vectrain.optim.Optimizer;
 import dev.vectrain.train.Trainer;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -66,6 +72,49 @@ public class TrainStepBench {
     public static class Samples {
         /** Incremented by the batch size every step. */
         public long samples;
+    }
+
+    /**
+     * Bytes allocated by the training threads (this one and the pool's workers) during the iteration, reported
+     * by JMH as a rate (B/s); over the step rate it is bytes per step. Read outside the timed loop.
+     */
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    @State(Scope.Thread)
+    public static class Allocation {
+        private static final com.sun.management.ThreadMXBean MX =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+        /** Set at the end of each iteration. */
+        public long allocBytes;
+        private long[] threadIds;
+        private long start;
+
+        @Setup(Level.Iteration)
+        public void begin() {
+            List<Long> ids = new ArrayList<>();
+            ids.add(Thread.currentThread().threadId());
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().startsWith("vectrain-worker-")) {
+                    ids.add(t.threadId());
+                }
+            }
+            threadIds = ids.stream().mapToLong(Long::longValue).toArray();
+            allocBytes = 0;
+            start = total();
+        }
+
+        @TearDown(Level.Iteration)
+        public void end() {
+            allocBytes = total() - start;
+        }
+
+        private long total() {
+            long sum = 0;
+            for (long b : MX.getThreadAllocatedBytes(threadIds)) {
+                sum += Math.max(0, b);
+            }
+            return sum;
+        }
     }
 
     /** Builds the model and data, then checks that the loss falls before anything is timed. */
@@ -130,7 +179,7 @@ public class TrainStepBench {
 
     /** One training step on the next batch of rows. */
     @Benchmark
-    public double step(Samples counter) {
+    public double step(Samples counter, Allocation allocation) {
         int off = next;
         next += batch;
         if (next + batch > ROWS) {
