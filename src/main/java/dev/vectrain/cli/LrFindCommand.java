@@ -71,6 +71,7 @@ final class LrFindCommand implements Callable<Integer> {
         int batch = optim.batchSize(train.rows());
         int f = train.featureCount();
         Model m = Model.create(model.spec(f, train.classes()), run.seed);
+        float[] x = new float[batch * f];   // (batch, features) the current batch as read
         double gamma = Math.pow(endLr / startLr, 1.0 / (steps - 1));
         double[] lrs = new double[steps];
         double[] loss = new double[steps];
@@ -88,7 +89,8 @@ final class LrFindCommand implements Callable<Integer> {
                 }
                 double l;
                 try {
-                    l = t.step(train.features(), pos * f, train.labels(), pos, batch);
+                    train.copyRows(pos, batch, x, 0);
+                    l = t.step(x, 0, train.labels(), pos, batch);
                 } catch (NonFiniteGradientException e) {
                     stop = "the gradient became non-finite";
                     break;

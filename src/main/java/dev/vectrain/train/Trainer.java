@@ -201,12 +201,11 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /** Copies rows permutation[r0 …] into the batch buffers; the dataset decodes and standardizes the features. */
     private void gather(Dataset d, int r0, int rows) {
-        int in = model.inputSize();
-        float[] f = d.features();
+        d.gatherRows(permutation, r0, rows, batchX, 0);
         for (int i = 0; i < rows; i++) {
             int src = permutation[r0 + i];
-            System.arraycopy(f, src * in, batchX, i * in, in);
             if (d.isClassification()) {
                 batchLabels[i] = d.labels()[src];
             } else {
