@@ -41,6 +41,26 @@ class CheckpointTest {
         }
     }
 
+    /** A checkpoint larger than the 64 KiB write buffer streams to the file byte for byte as toBytes() builds it. */
+    @Test
+    void streamedFileEqualsTheBytes() throws Exception {
+        float[] big = new float[70_000];
+        double[] hist = new double[20_001];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = i * 0.37f - 11;
+        }
+        for (int i = 0; i < hist.length; i++) {
+            hist[i] = Math.sqrt(i);
+        }
+        Checkpoint c = sample().put("big", big).put("hist", hist).put("name", "x".repeat(70_000))
+                .put("longs", new long[] {1, -2, Long.MAX_VALUE});
+        Path p = dir.resolve("big.ckpt");
+        c.write(p);
+        assertArrayEquals(c.toBytes(), Files.readAllBytes(p));
+        assertArrayEquals(big, Checkpoint.read(p).floats("big"));
+
+    }
+
     @Test
     void truncationDetectedAtEveryLength() throws Exception {
         byte[] full = sample().toBytes();
