@@ -333,7 +333,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 Workbench.writeHistory(dir.resolve("history.csv"), h);
                 if (checkpointEvery > 0 && (e + 1) % checkpointEvery == 0) {
-                    ModelCheckpoint.of(t.exportState(), standardizer, lr.toArray(), classNames, command, settings)
+                    ModelCheckpoint.sharing(t.stateView(), standardizer, lr.toArray(), classNames, command, settings)
                             .write(dir.resolve("model.ckpt"));
                 }
             } catch (IOException ex) {

@@ -53,27 +53,42 @@ public final class Checkpoint {
     private static final byte BYTES = 6;
 
     private final Map<String, Object> sections = new LinkedHashMap<>();
+    private final boolean copyOnPut;
 
     /** An empty checkpoint. */
     public Checkpoint() {
+        this(true);
+    }
+
+    private Checkpoint(boolean copyOnPut) {
+        this.copyOnPut = copyOnPut;
+    }
+
+    /**
+     * An empty checkpoint whose put methods keep the arrays they are given instead of copying them: for
+     * writing at once from live buffers (a trainer's {@code stateView()}) without allocating copies. The arrays
+     * must not change until {@link #write} returns.
+     */
+    public static Checkpoint sharing() {
+        return new Checkpoint(false);
     }
 
     // ---- building ----------------------------------------------------------------------------------
 
     public Checkpoint put(String name, float[] v) {
-        return putObject(name, v.clone());
+        return putObject(name, copyOnPut ? v.clone() : v);
     }
 
     public Checkpoint put(String name, int[] v) {
-        return putObject(name, v.clone());
+        return putObject(name, copyOnPut ? v.clone() : v);
     }
 
     public Checkpoint put(String name, long[] v) {
-        return putObject(name, v.clone());
+        return putObject(name, copyOnPut ? v.clone() : v);
     }
 
     public Checkpoint put(String name, double[] v) {
-        return putObject(name, v.clone());
+        return putObject(name, copyOnPut ? v.clone() : v);
     }
 
     public Checkpoint put(String name, String v) {
@@ -81,7 +96,7 @@ public final class Checkpoint {
     }
 
     public Checkpoint put(String name, byte[] v) {
-        return putObject(name, v.clone());
+        return putObject(name, copyOnPut ? v.clone() : v);
     }
 
     /** Stores one long as a 1-element long[] section. */

@@ -43,7 +43,7 @@ class CheckpointTest {
 
     /** A checkpoint larger than the 64 KiB write buffer streams to the file byte for byte as toBytes() builds it. */
     @Test
-    void streamedFileEqualsTheBytes() throws Exception {
+    void streamedFileEqualsTheBytesAndSharingKeepsTheArrays() throws Exception {
         float[] big = new float[70_000];
         double[] hist = new double[20_001];
         for (int i = 0; i < big.length; i++) {
@@ -59,6 +59,13 @@ class CheckpointTest {
         assertArrayEquals(c.toBytes(), Files.readAllBytes(p));
         assertArrayEquals(big, Checkpoint.read(p).floats("big"));
 
+        Checkpoint shared = Checkpoint.sharing().put("big", big);
+        Checkpoint copied = new Checkpoint().put("big", big);
+        big[0] = 42;
+        Path s = dir.resolve("s.ckpt");
+        shared.write(s);
+        assertEquals(42f, Checkpoint.read(s).floats("big")[0], "sharing() writes the array as it is now");
+        assertEquals(-11f, copied.floats("big")[0], "put() copied the array");
     }
 
     @Test

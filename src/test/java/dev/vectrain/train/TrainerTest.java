@@ -1,13 +1,16 @@
 /*
  * Trainer behaviour: batch modes on one path, validation and history, early stopping that restores the best
- * weights, overfit-one-batch verdicts, determinism over thread counts, exact resume, byte-stored standardized
- * views training like dense floats, non-finite policies, listeners, and thread-safe inference.
+ * weights, overfit-one-batch verdicts, determinism over thread counts, exact resume, the non-copying state view,
+ * byte-stored standardized views training like dense floats, non-finite policies, listeners, and thread-safe
+ * inference.
  */
 package dev.vectrain.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +27,7 @@ import dev.vectrain.optim.NonFinitePolicy;
 import dev.vectrain.optim.Optimizer;
 import dev.vectrain.schedule.Schedule;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -225,6 +229,30 @@ class TrainerTest {
         try (Trainer t = Trainer.builder(other).optimizer(Optimizer.adam()).threads(1).build()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.restore(s));
             assertTrue(e.getMessage().contains("dense(32"), e.getMessage());
+        }
+    }
+
+    @Test
+    void stateViewSharesTheLiveArraysAndHoldsWhatExportStateCopies() {
+        Model m = mlp(3);
+        try (Trainer t = Trainer.builder(m).optimizer(Optimizer.adam()).batchSize(32).epochs(1).earlyStopping(3, 0)
+                .threads(1).build()) {
+            t.fit(TRAIN, VAL);
+            TrainerState view = t.stateView();
+            TrainerState copy = t.exportState();
+            assertSame(m.parameters().values(), view.values());
+            assertNotSame(view.values(), copy.values());
+            assertArrayEquals(copy.values(), view.values());
+            assertEquals(2, view.optimizerState().length);
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(copy.optimizerState()[i], view.optimizerState()[i]);
+                assertNotSame(copy.optimizerState()[i], view.optimizerState()[i]);
+            }
+            assertArrayEquals(copy.permutation(), view.permutation());
+            assertArrayEquals(copy.bestValues(), view.bestValues());
+            assertEquals(copy.epoch(), view.epoch());
+            t.step(TRAIN.features(), 0, TRAIN.labels(), 0, 32);
+            assertFalse(Arrays.equals(copy.values(), view.values()), "the view follows the live weights");
         }
     }
 
