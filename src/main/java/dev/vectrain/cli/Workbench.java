@@ -35,7 +35,7 @@ final class Workbench {
 
     static Prepared prepare(Options.DataOptions d, double valFraction, long seed, Standardizer saved, Progress progress)
             throws IOException {
-        DataSources.Loaded loaded = DataSources.load(d.data, d.test, d.csv(), d.classes);
+        DataSources.Loaded loaded = Heap.loading(d.data, () -> DataSources.load(d.data, d.test, d.csv(), d.classes));
         progress.info((loaded.bundled() ? "data: using the bundled sample: " : "data: ") + loaded.description());
         Splits.Split split;
         try {
