@@ -2,7 +2,7 @@
  * Heap: what the command-line tool says when the Java heap is too small — one line naming what was being
  * loaded or built, its size, the maximum heap and how to raise it (VECTRAIN_JAVA_OPTS, which scripts/train
  * passes to java) — and the wrappers that turn an OutOfMemoryError while loading data or building the model
- * into that line (exit 2, before any output file exists). It does not size the heap; scripts/lib-jdk.sh does.
+ * into that line (exit 2, before any output file exists). It does not choose JVM flags; scripts/lib-jdk.sh does.
  */
 package dev.vectrain.cli;
 
