@@ -2,7 +2,7 @@
  * FirstStep — vectrain's "time to the first training step", measured the way mlp_torch.py and mlp_c.c
  * measure theirs: from process start (BENCH_T0_NS, set by bench.py just before it starts the JVM; else the
  * JVM's own start time) until the first optimizer step on real Fashion-MNIST has finished. The path is the
- * one a user's program takes: read the IDX files, standardize, build the 784-512-256-10 MLP, build a Trainer
+ * one a user's program takes: read the IDX files, standardize (as rows are read), build the 784-512-256-10 MLP, build a Trainer
  * (Adam 1e-3, clip 1.0), one step. Then a few more steps check that the loss falls.
  *
  * Not a throughput benchmark (that is JMH TrainStepBench). Compiled and run by native-bench/run:
@@ -26,14 +26,15 @@ public final class FirstStep {
         int batch = args.length > 0 ? Integer.parseInt(args[0]) : 128;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         Path dir = Path.of(args.length > 2 ? args[2] : "/usr/share/datasets/fashion-mnist");
-        Dataset train = IdxReader.read(dir.resolve("train-images-idx3-ubyte.gz"),
+        Dataset raw = IdxReader.read(dir.resolve("train-images-idx3-ubyte.gz"),
                 dir.resolve("train-labels-idx1-ubyte.gz"), 10);
-        Standardizer.fit(train).apply(train);
+        Dataset train = raw.standardized(Standardizer.fit(raw));
         Model model = Model.builder(784).dense(512).relu().dense(256).relu().dense(10).seed(42).build();
         try (Trainer trainer = Trainer.builder(model).optimizer(Optimizer.adam()).learningRate(1e-3)
                 .clipping(Clipping.byGlobalNorm(1.0)).batchSize(batch).threads(threads).build()) {
-            float[] x = train.features();
+            float[] x = new float[batch * 784];   // (batch, 784) the batch as read: scaled and standardized
             int[] y = train.labels();
+            train.copyRows(0, batch, x, 0);
             double first = trainer.step(x, 0, y, 0, batch);
             double ttfsMs = ageMs();
             // the loss must fall: 50 more steps over the next batches (file order), mean of the last 10
@@ -41,7 +42,8 @@ public final class FirstStep {
             int steps = 50, rows = train.rows();
             for (int s = 1; s <= steps; s++) {
                 int off = (s * batch) % (rows - batch);
-                double l = trainer.step(x, off * 784, y, off, batch);
+                train.copyRows(off, batch, x, 0);
+                double l = trainer.step(x, 0, y, off, batch);
                 if (s > steps - 10) tail += l / 10;
             }
             System.out.printf(Locale.ROOT,

@@ -59,16 +59,16 @@ final class EvalCommand implements Callable<Integer> {
         }
         checkWidth(model, m, d.featureCount());
         if (d.classes() != m.model.outputSize()) {
-            d = Dataset.classification(d.features(), d.labels(), d.featureCount(), m.model.outputSize());
+            d = d.withClasses(m.model.outputSize());
         }
-        m.standardizer.apply(d);
+        d = d.standardized(m.standardizer);
         int k = m.model.outputSize();
         long[][] confusion = new long[k][k];
         Evaluation e;
         try (Predictor p = Predictor.of(m.model, Loss.softmaxCrossEntropy(), 512)) {
             e = p.evaluate(d);
             int[] pred = new int[d.rows()];
-            p.predictClasses(d.features(), 0, d.rows(), pred, 0);
+            p.predictClasses(d, pred, 0);
             for (int i = 0; i < d.rows(); i++) {
                 confusion[d.labels()[i]][pred[i]]++;
             }

@@ -10,6 +10,7 @@ import dev.vectrain.data.Dataset;
 import dev.vectrain.data.Splits;
 import dev.vectrain.io.AtomicFiles;
 import dev.vectrain.nn.Model;
+import dev.vectrain.nn.ModelSpec;
 import dev.vectrain.optim.NonFiniteGradientException;
 import dev.vectrain.schedule.Schedule;
 import dev.vectrain.train.Trainer;
@@ -70,7 +71,9 @@ final class LrFindCommand implements Callable<Integer> {
         Dataset train = p.train().select(Splits.permutation(p.train().rows(), run.seed));
         int batch = optim.batchSize(train.rows());
         int f = train.featureCount();
-        Model m = Model.create(model.spec(f, train.classes()), run.seed);
+        ModelSpec spec = model.spec(f, train.classes());
+        Model m = Heap.building(spec, batch, () -> Model.create(spec, run.seed));
+        float[] x = new float[batch * f];   // (batch, features) the current batch as read
         double gamma = Math.pow(endLr / startLr, 1.0 / (steps - 1));
         double[] lrs = new double[steps];
         double[] loss = new double[steps];
@@ -88,7 +91,8 @@ final class LrFindCommand implements Callable<Integer> {
                 }
                 double l;
                 try {
-                    l = t.step(train.features(), pos * f, train.labels(), pos, batch);
+                    train.copyRows(pos, batch, x, 0);
+                    l = t.step(x, 0, train.labels(), pos, batch);
                 } catch (NonFiniteGradientException e) {
                     stop = "the gradient became non-finite";
                     break;

@@ -7,6 +7,7 @@
 package dev.vectrain.cli;
 
 import dev.vectrain.data.DataException;
+import dev.vectrain.data.OutOfHeapException;
 import dev.vectrain.io.CheckpointException;
 import dev.vectrain.optim.NonFiniteGradientException;
 import java.io.IOException;
@@ -88,7 +89,16 @@ public final class Main implements Runnable {
             }
             return f.code;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli passes Errors through; loading and model building report their own sizes (see Heap)
+            err.println("vectrain: error: out of Java heap; " + Heap.advice(0) + ", or use a smaller --batch / model");
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return EXIT_FAILED;
+        }
     }
 
     private record Failure(String message, int code, boolean internal) {
@@ -101,6 +111,9 @@ public final class Main implements Runnable {
         }
         if (e instanceof CliException c) {
             return new Failure(c.getMessage(), c.exitCode(), false);
+        }
+        if (e instanceof OutOfHeapException o) {
+            return new Failure(Heap.message(o), EXIT_BAD_INPUT, false);
         }
         if (e instanceof DataException || e instanceof CheckpointException) {
             return new Failure(e.getMessage(), EXIT_BAD_INPUT, false);
@@ -123,10 +136,6 @@ public final class Main implements Runnable {
         }
         if (e instanceof IllegalArgumentException ia) {
             return new Failure(ia.getMessage(), EXIT_BAD_INPUT, false);
-        }
-        if (e instanceof OutOfMemoryError) {
-            return new Failure("out of memory; give java more heap (e.g. VECTRAIN_JAVA_OPTS=-Xmx8g) or use a "
-                    + "smaller --batch / model", EXIT_FAILED, false);
         }
         return new Failure("internal error: " + e, EXIT_FAILED, true);
     }

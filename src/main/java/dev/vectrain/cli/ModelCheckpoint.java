@@ -41,7 +41,22 @@ final class ModelCheckpoint {
 
     static Checkpoint of(TrainerState s, Standardizer st, double[] lrSteps, List<String> classNames, String command,
                          String settings) {
-        Checkpoint c = new Checkpoint().put(Checkpoint.ARCHITECTURE, s.modelSpec())
+        return fill(new Checkpoint(), s, st, lrSteps, classNames, command, settings);
+    }
+
+    /**
+     * Like {@link #of}, but the checkpoint keeps {@code s}'s arrays instead of copying them: with a trainer's
+     * {@code stateView()}, a periodic checkpoint allocates no copy of the weights and optimizer state (which would
+     * otherwise be promoted into the old generation at every epoch). Write it at once.
+     */
+    static Checkpoint sharing(TrainerState s, Standardizer st, double[] lrSteps, List<String> classNames,
+                              String command, String settings) {
+        return fill(Checkpoint.sharing(), s, st, lrSteps, classNames, command, settings);
+    }
+
+    private static Checkpoint fill(Checkpoint c, TrainerState s, Standardizer st, double[] lrSteps,
+                                   List<String> classNames, String command, String settings) {
+        c.put(Checkpoint.ARCHITECTURE, s.modelSpec())
                 .put(Checkpoint.STANDARDIZER_MEAN, st.mean()).put(Checkpoint.STANDARDIZER_STD, st.std())
                 .put(Checkpoint.PARAMETERS, s.values()).put(MODEL_STATE, s.modelState())
                 .putLong(STATE_VERSION, s.version())

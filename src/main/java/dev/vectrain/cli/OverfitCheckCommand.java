@@ -6,6 +6,7 @@
 package dev.vectrain.cli;
 
 import dev.vectrain.nn.Model;
+import dev.vectrain.nn.ModelSpec;
 import dev.vectrain.train.OverfitReport;
 import dev.vectrain.train.Trainer;
 import java.util.Locale;
@@ -57,7 +58,8 @@ final class OverfitCheckCommand implements Callable<Integer> {
         Progress progress = Progress.create(main.out, run.quiet, true);
         Workbench.Prepared p = Workbench.prepare(data, 0, run.seed, null, progress);
         int n = Math.min(rows, p.train().rows());
-        Model m = Model.create(model.spec(p.train().featureCount(), p.train().classes()), run.seed);
+        ModelSpec spec = model.spec(p.train().featureCount(), p.train().classes());
+        Model m = Heap.building(spec, n, () -> Model.create(spec, run.seed));
         if (model.dropout > 0 || (optim.weightDecay != null && optim.weightDecay > 0)) {
             progress.info("note: dropout / weight decay are on; they make overfitting one batch harder");
         }

@@ -103,6 +103,8 @@ final class TrainCommand implements Callable<Integer> {
         int features = p.train().featureCount();
         int classes = p.train().classes();
         ModelSpec wanted = model.spec(features, classes);
+        int rows = p.train().rows();
+        int batch = optim.batchSize(rows);
         Model m;
         if (state != null) {
             if (!ModelCheckpoint.architectureKey(wanted.toString()).equals(ModelCheckpoint.architectureKey(state.modelSpec()))) {
@@ -114,13 +116,12 @@ final class TrainCommand implements Callable<Integer> {
                 throw new CliException(resume + ": the checkpoint already has " + state.epoch()
                         + " epochs; pass --epochs larger than that to continue");
             }
-            m = Model.restore(ModelSpec.parse(state.modelSpec()), state.values(), state.modelState());
+            TrainerState s = state;
+            m = Heap.building(wanted, batch, () -> Model.restore(ModelSpec.parse(s.modelSpec()), s.values(), s.modelState()));
         } else {
-            m = Model.create(wanted, run.seed);
+            m = Heap.building(wanted, batch, () -> Model.create(wanted, run.seed));
         }
 
-        int rows = p.train().rows();
-        int batch = optim.batchSize(rows);
         long stepsPerEpoch = (rows + batch - 1) / batch;
         Path dir = out != null ? out : resume != null ? resume.toAbsolutePath().getParent() : Workbench.outDir(null, null);
         String settings = settings(p, batch);
@@ -148,7 +149,7 @@ final class TrainCommand implements Callable<Integer> {
             b.reduceOnPlateau(optim.plateauFactor, optim.plateauPatience, minDelta, optim.minLr / optim.lr);
         }
         long t0 = System.nanoTime();
-        try (Trainer t = b.build()) {
+        try (Trainer t = Heap.building(wanted, batch, b::build)) {
             if (state != null) {
                 t.restore(state);
                 progress.info("resuming from " + resume + " after epoch " + state.epoch());
@@ -333,7 +334,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 Workbench.writeHistory(dir.resolve("history.csv"), h);
                 if (checkpointEvery > 0 && (e + 1) % checkpointEvery == 0) {
-                    ModelCheckpoint.of(t.exportState(), standardizer, lr.toArray(), classNames, command, settings)
+                    ModelCheckpoint.sharing(t.stateView(), standardizer, lr.toArray(), classNames, command, settings)
                             .write(dir.resolve("model.ckpt"));
                 }
             } catch (IOException ex) {

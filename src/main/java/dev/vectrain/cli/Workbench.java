@@ -1,8 +1,8 @@
 /*
  * Workbench: the steps every training-like subcommand shares — load the data, split off validation with the
- * seed, fit the standardizer on the training part only (or take the checkpoint's), apply it everywhere —
- * plus output-directory handling (created late, removed again when a failed run left it empty) and the
- * per-run file writers (history.csv, summary.json).
+ * seed, fit the standardizer on the training part only (or take the checkpoint's), standardize every part as
+ * it is read — plus output-directory handling (created late, removed again when a failed run left it empty)
+ * and the per-run file writers (history.csv, summary.json).
  */
 package dev.vectrain.cli;
 
@@ -25,8 +25,9 @@ final class Workbench {
     }
 
     /**
-     * Standardized data ready for training, with what describes its source. It holds no reference to the loaded
-     * training set before the split, so those rows (a second copy of every image) can be collected.
+     * Standardized data ready for training, with what describes its source. The three datasets are views: the
+     * training and validation parts share the loaded training file's features, and all three standardize their
+     * rows as they are read, so no feature is copied.
      */
     record Prepared(String description, boolean bundled, java.util.List<String> classNames, Dataset train,
                     Dataset validation, Dataset test, Standardizer standardizer) {
@@ -34,7 +35,7 @@ final class Workbench {
 
     static Prepared prepare(Options.DataOptions d, double valFraction, long seed, Standardizer saved, Progress progress)
             throws IOException {
-        DataSources.Loaded loaded = DataSources.load(d.data, d.test, d.csv(), d.classes);
+        DataSources.Loaded loaded = Heap.loading(d.data, () -> DataSources.load(d.data, d.test, d.csv(), d.classes));
         progress.info((loaded.bundled() ? "data: using the bundled sample: " : "data: ") + loaded.description());
         Splits.Split split;
         try {
@@ -56,15 +57,9 @@ final class Workbench {
                 throw new CliException("training data: " + e.getMessage());
             }
         }
-        st.apply(split.train());
-        if (split.validation() != null) {
-            st.apply(split.validation());
-        }
-        if (loaded.test() != null) {
-            st.apply(loaded.test());
-        }
-        return new Prepared(loaded.description(), loaded.bundled(), loaded.classNames(), split.train(), split.validation(),
-                loaded.test(), st);
+        return new Prepared(loaded.description(), loaded.bundled(), loaded.classNames(), split.train().standardized(st),
+                split.validation() == null ? null : split.validation().standardized(st),
+                loaded.test() == null ? null : loaded.test().standardized(st), st);
     }
 
     /** The output directory: --out, else runs/&lt;timestamp&gt;[-suffix]. Not created yet. */

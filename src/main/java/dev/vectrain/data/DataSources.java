@@ -168,7 +168,7 @@ public final class DataSources {
         for (int l : d.labels()) {
             max = Math.max(max, l);
         }
-        return Dataset.classification(d.features(), d.labels(), d.featureCount(), Math.max(2, max + 1));
+        return d.withClasses(Math.max(2, max + 1));
     }
 
     private static Dataset readResource(String split, int classes) throws IOException {
@@ -179,12 +179,12 @@ public final class DataSources {
         if (im == null || lb == null) {
             throw new DataException("the bundled Fashion-MNIST sample is missing from the jar (" + images + ")");
         }
-        IdxReader.Images imgs = IdxReader.readImages("jar:" + images, im);
+        IdxReader.ImageBytes imgs = IdxReader.readImageBytes("jar:" + images, im);
         int[] labs = IdxReader.readLabels("jar:" + labels, lb, classes);
         if (imgs.count() != labs.length) {
             throw new DataException("jar:" + images + " has " + imgs.count() + " images but " + labs.length + " labels");
         }
-        return Dataset.classification(imgs.pixels(), labs, imgs.featureCount(), classes);
+        return IdxReader.dataset(imgs, labs, classes);
     }
 
     private static boolean isCsv(Path p) {

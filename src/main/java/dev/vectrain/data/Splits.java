@@ -1,6 +1,7 @@
 /*
  * Splits: a seeded random train/validation split by fraction. The permutation comes from java.util.Random,
- * whose algorithm is specified, so a seed gives the same split on every JDK.
+ * whose algorithm is specified, so a seed gives the same split on every JDK. Both parts are views of the
+ * data (Dataset.select): the features are shared, not copied.
  */
 package dev.vectrain.data;
 
@@ -11,7 +12,7 @@ public final class Splits {
     private Splits() {
     }
 
-    /** The two parts of a split; {@code validation} is null when the fraction is 0. */
+    /** The two parts of a split (views sharing the features); {@code validation} is null when the fraction is 0. */
     public record Split(Dataset train, Dataset validation) {
     }
 

@@ -1,6 +1,7 @@
 /*
- * Standardizer: per-feature zero mean / unit variance, fitted on training data only and then applied, in
- * place, to training, validation, test and prediction inputs alike. Constant features (std 0) keep std 1 so
+ * Standardizer: per-feature zero mean / unit variance, fitted on training data only and then applied to
+ * training, validation, test and prediction inputs alike: to a Dataset as its rows are read
+ * (Dataset.standardized), to a plain float array in place. Constant features (std 0) keep std 1 so
  * they map to 0 instead of NaN. Statistics use two passes in double (never E[x²] − μ²). It is saved inside
  * the model checkpoint (see dev.vectrain.io.Checkpoint) through mean()/std() and of(mean, std).
  */
@@ -47,9 +48,32 @@ public final class Standardizer {
         return of(new float[features], ones);
     }
 
-    /** Fits mean and (population) standard deviation per feature on a training dataset. */
+    /**
+     * Fits mean and (population) standard deviation per feature on a training dataset, on its features as
+     * read (one row at a time, so byte-stored images are never expanded to floats all at once). The result is
+     * bitwise that of {@link #fit(float[], int, int)} on a float copy.
+     *
+     * @throws IllegalArgumentException when there are no rows or a value is NaN/Inf (naming row and feature)
+     */
     public static Standardizer fit(Dataset train) {
-        return fit(train.features(), train.rows(), train.featureCount());
+        int rows = train.rows();
+        int cols = train.featureCount();
+        if (rows <= 0) {
+            throw new IllegalArgumentException("cannot fit a standardizer on an empty data set");
+        }
+        float[] row = new float[cols];   // (cols) the current row
+        double[] sum = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            train.copyRows(r, 1, row, 0);
+            accumulateSums(row, 0, r, cols, sum);
+        }
+        double[] mu = means(sum, rows);
+        double[] ss = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            train.copyRows(r, 1, row, 0);
+            accumulateSquares(row, 0, cols, mu, ss);
+        }
+        return fromMoments(mu, ss, rows);
     }
 
     /**
@@ -63,28 +87,44 @@ public final class Standardizer {
         }
         double[] sum = new double[cols];
         for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) {
-                float v = x[o + j];
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException("feature " + j + " of row " + r + " is " + v
-                            + "; features must be finite");
-                }
-                sum[j] += v;
-            }
+            accumulateSums(x, r * cols, r, cols, sum);
         }
-        double[] mu = new double[cols];
-        for (int j = 0; j < cols; j++) {
-            mu[j] = sum[j] / rows;
-        }
+        double[] mu = means(sum, rows);
         double[] ss = new double[cols];
         for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) {
-                double d = x[o + j] - mu[j];
-                ss[j] += d * d;
-            }
+            accumulateSquares(x, r * cols, cols, mu, ss);
         }
+        return fromMoments(mu, ss, rows);
+    }
+
+    private static void accumulateSums(float[] x, int o, int r, int cols, double[] sum) {
+        for (int j = 0; j < cols; j++) {
+            float v = x[o + j];
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("feature " + j + " of row " + r + " is " + v
+                        + "; features must be finite");
+            }
+            sum[j] += v;
+        }
+    }
+
+    private static double[] means(double[] sum, int rows) {
+        double[] mu = new double[sum.length];
+        for (int j = 0; j < sum.length; j++) {
+            mu[j] = sum[j] / rows;
+        }
+        return mu;
+    }
+
+    private static void accumulateSquares(float[] x, int o, int cols, double[] mu, double[] ss) {
+        for (int j = 0; j < cols; j++) {
+            double d = x[o + j] - mu[j];
+            ss[j] += d * d;
+        }
+    }
+
+    private static Standardizer fromMoments(double[] mu, double[] ss, int rows) {
+        int cols = mu.length;
         float[] mean = new float[cols];
         float[] std = new float[cols];
         for (int j = 0; j < cols; j++) {
@@ -95,11 +135,6 @@ public final class Standardizer {
             std[j] = s > 1e-6 * Math.max(1.0, Math.abs(mu[j])) ? (float) s : 1f;
         }
         return new Standardizer(mean, std);
-    }
-
-    /** Standardizes the dataset's features in place. */
-    public void apply(Dataset d) {
-        apply(d.features(), d.rows(), d.featureCount());
     }
 
     /** Standardizes {@code rows × cols} row-major features in place; cols must equal featureCount(). */
@@ -119,6 +154,16 @@ public final class Standardizer {
     /** Number of features. */
     public int featureCount() {
         return mean.length;
+    }
+
+    /** The means themselves, for Dataset's reads (never written). */
+    float[] meanArray() {
+        return mean;
+    }
+
+    /** 1 / std per feature, for Dataset's reads (never written). */
+    float[] invStdArray() {
+        return invStd;
     }
 
     /** Per-feature means (a copy). */

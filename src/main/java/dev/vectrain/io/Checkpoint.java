@@ -17,7 +17,10 @@
  */
 package dev.vectrain.io;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,27 +53,42 @@ public final class Checkpoint {
     private static final byte BYTES = 6;
 
     private final Map<String, Object> sections = new LinkedHashMap<>();
+    private final boolean copyOnPut;
 
     /** An empty checkpoint. */
     public Checkpoint() {
+        this(true);
+    }
+
+    private Checkpoint(boolean copyOnPut) {
+        this.copyOnPut = copyOnPut;
+    }
+
+    /**
+     * An empty checkpoint whose put methods keep the arrays they are given instead of copying them: for
+     * writing at once from live buffers (a trainer's {@code stateView()}) without allocating copies. The arrays
+     * must not change until {@link #write} returns.
+     */
+    public static Checkpoint sharing() {
+        return new Checkpoint(false);
     }
 
     // ---- building ----------------------------------------------------------------------------------
 
     public Checkpoint put(String name, float[] v) {
-        return putObject(name, v.clone());
+        return putObject(name, copyOnPut ? v.clone() : v);
     }
 
     public Checkpoint put(String name, int[] v) {
-        return putObject(name, v.clone());
+        return putObject(name, copyOnPut ? v.clone() : v);
     }
 
     public Checkpoint put(String name, long[] v) {
-        return putObject(name, v.clone());
+        return putObject(name, copyOnPut ? v.clone() : v);
     }
 
     public Checkpoint put(String name, double[] v) {
-        return putObject(name, v.clone());
+        return putObject(name, copyOnPut ? v.clone() : v);
     }
 
     public Checkpoint put(String name, String v) {
@@ -78,7 +96,7 @@ public final class Checkpoint {
     }
 
     public Checkpoint put(String name, byte[] v) {
-        return putObject(name, v.clone());
+        return putObject(name, copyOnPut ? v.clone() : v);
     }
 
     /** Stores one long as a 1-element long[] section. */
@@ -168,6 +186,17 @@ public final class Checkpoint {
 
     /** Serializes to the file format (header, sections, CRC). */
     public byte[] toBytes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) fileBytes());
+        try {
+            writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);   // a ByteArrayOutputStream does not fail
+        }
+        return out.toByteArray();
+    }
+
+    /** Bytes of the file: header, sections, CRC. */
+    private long fileBytes() {
         long size = HEADER + 4L + 4;
         for (Map.Entry<String, Object> e : sections.entrySet()) {
             size += 2 + e.getKey().getBytes(StandardCharsets.UTF_8).length + 1 + 4 + payloadBytes(e.getValue());
@@ -175,7 +204,13 @@ public final class Checkpoint {
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalStateException("checkpoint of " + size + " bytes is too large");
         }
-        ByteBuffer b = ByteBuffer.allocate((int) size);
+        return size;
+    }
+
+    /** Streams the file format to {@code out} through a 64 KiB buffer. */
+    private void writeTo(OutputStream out) throws IOException {
+        long size = fileBytes();
+        ChunkSink b = new ChunkSink(out);
         b.put(MAGIC).putInt(FORMAT_VERSION).putLong(size - HEADER - 4);
         b.putInt(sections.size());
         for (Map.Entry<String, Object> e : sections.entrySet()) {
@@ -183,26 +218,10 @@ public final class Checkpoint {
             b.putShort((short) name.length).put(name);
             Object v = e.getValue();
             switch (v) {
-                case float[] a -> {
-                    b.put(FLOATS).putInt(a.length);
-                    b.asFloatBuffer().put(a);
-                    b.position(b.position() + 4 * a.length);
-                }
-                case int[] a -> {
-                    b.put(INTS).putInt(a.length);
-                    b.asIntBuffer().put(a);
-                    b.position(b.position() + 4 * a.length);
-                }
-                case long[] a -> {
-                    b.put(LONGS).putInt(a.length);
-                    b.asLongBuffer().put(a);
-                    b.position(b.position() + 8 * a.length);
-                }
-                case double[] a -> {
-                    b.put(DOUBLES).putInt(a.length);
-                    b.asDoubleBuffer().put(a);
-                    b.position(b.position() + 8 * a.length);
-                }
+                case float[] a -> b.put(FLOATS).putInt(a.length).putFloats(a);
+                case int[] a -> b.put(INTS).putInt(a.length).putInts(a);
+                case long[] a -> b.put(LONGS).putInt(a.length).putLongs(a);
+                case double[] a -> b.put(DOUBLES).putInt(a.length).putDoubles(a);
                 case String s -> {
                     byte[] u = s.getBytes(StandardCharsets.UTF_8);
                     b.put(STRING).putInt(u.length).put(u);
@@ -211,10 +230,9 @@ public final class Checkpoint {
                 default -> throw new IllegalStateException(v.getClass().getName());
             }
         }
-        CRC32 crc = new CRC32();
-        crc.update(b.array(), 0, b.position());
-        b.putInt((int) crc.getValue());
-        return b.array();
+        int crc = b.crc();
+        b.putInt(crc);
+        b.flush();
     }
 
     private static long payloadBytes(Object v) {
@@ -231,7 +249,7 @@ public final class Checkpoint {
 
     /** Writes the checkpoint atomically: a crash leaves the previous file or the complete new one. */
     public void write(Path file) throws IOException {
-        AtomicFiles.write(file, toBytes());
+        AtomicFiles.write(file, this::writeTo);
     }
 
     /** Reads and verifies a checkpoint file. */

@@ -40,6 +40,14 @@ public final class Check {
         rangeOf(name, array.length, offset, length);
     }
 
+    /** Fails unless {@code array} is non-null and {@code [offset, offset + length)} lies inside it. */
+    public static void range(String name, byte[] array, int offset, int length) {
+        if (array == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        rangeOf(name, array.length, offset, length);
+    }
+
     private static void rangeOf(String name, int arrayLength, int offset, int length) {
         if (offset < 0) {
             throw new IllegalArgumentException(name + " offset must be >= 0, found " + offset);

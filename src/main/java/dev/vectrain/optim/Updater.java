@@ -148,6 +148,18 @@ public final class Updater {
     }
 
     /**
+     * The state arrays themselves (not copies): {} for SGD, {velocity} for momentum, {m, v} for Adam(W); the next
+     * step changes them.
+     */
+    public float[][] liveState() {
+        return switch (optimizer.stateArrays()) {
+            case 0 -> new float[0][];
+            case 1 -> new float[][] {first};
+            default -> new float[][] {first, second};
+        };
+    }
+
+    /**
      * Copies of the state arrays: {} for SGD, {velocity} for momentum, {m, v} for Adam(W).
      */
     public float[][] exportState() {

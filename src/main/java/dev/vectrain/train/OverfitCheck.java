@@ -20,14 +20,16 @@ final class OverfitCheck {
             first[i] = i;
         }
         Dataset batch = data.select(first);
+        float[] x = new float[rows * data.featureCount()];   // (rows, features) the batch as read
+        batch.copyRows(0, rows, x, 0);
         double initial = evaluator.evaluate(batch, e).loss();
         double last = initial;
         int steps = 0;
         while (steps < maxSteps && !(last <= targetRatio * initial)) {
             if (data.isClassification()) {
-                trainer.step(data.features(), 0, data.labels(), 0, rows);
+                trainer.step(x, 0, batch.labels(), 0, rows);
             } else {
-                trainer.step(data.features(), 0, data.targets(), 0, rows);
+                trainer.step(x, 0, batch.targets(), 0, rows);
             }
             steps++;
             last = evaluator.evaluate(batch, e).loss();

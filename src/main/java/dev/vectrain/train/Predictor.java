@@ -1,6 +1,6 @@
 /*
  * Predictor: an inference handle — its own chain of layers in evaluation mode bound to a model's
- * parameters, its own output/scratch buffers and its own pool (serial unless the trainer lends its pool).
+ * parameters, its own input/output/scratch buffers and its own pool (serial unless the trainer lends its pool).
  * One thread uses one Predictor; concurrent callers each make their own (or use SharedPredictor).
  * Prediction and evaluation allocate nothing. It does not train and never writes the parameters.
  */
@@ -26,6 +26,7 @@ public final class Predictor implements AutoCloseable {
     private final boolean ownsPool;
     private final Sequential net;
     private final int width;
+    private final float[] input;     // (maxBatch, inputSize) rows of a Dataset, as read for evaluation
     private final float[] scratch;   // (maxBatch, width) loss scratch
     private final int[] classes;     // (maxBatch) argmax per row
 
@@ -37,6 +38,7 @@ public final class Predictor implements AutoCloseable {
         this.net = model.newNetwork(maxBatch, 0L);
         this.net.setTraining(false);
         this.width = model.outputSize();
+        this.input = new float[maxBatch * model.inputSize()];
         this.scratch = new float[maxBatch * width];
         this.classes = new int[maxBatch];
     }
@@ -80,17 +82,35 @@ public final class Predictor implements AutoCloseable {
         }
     }
 
+    /**
+     * Argmax class of every row of {@code data} into {@code out[outOff...]} (features read, and standardized when
+     * the dataset is, batch by batch into this predictor's own buffer).
+     */
+    public void predictClasses(Dataset data, int[] out, int outOff) {
+        if (data.featureCount() != model.inputSize()) {
+            throw new IllegalArgumentException("data has " + data.featureCount() + " features, the model takes "
+                    + model.inputSize());
+        }
+        int n = data.rows();
+        for (int r = 0; r < n; r += maxBatch()) {
+            int b = Math.min(maxBatch(), n - r);
+            data.copyRows(r, b, input, 0);
+            float[] y = net.forward(pool, input, 0, b);
+            Reductions.argmaxRows(b, width, y, 0, out, outOff + r);
+        }
+    }
+
     /** Mean loss and accuracy over {@code data}, written into {@code into} (returned). Allocates nothing. */
     public Evaluation evaluate(Dataset data, Evaluation into) {
         Trainer.checkData(model, loss, data, "data");
         int n = data.rows();
-        int in = model.inputSize();
         int tw = data.targetCount();
         double lossSum = 0;
         long correct = 0;
         for (int r = 0; r < n; r += maxBatch()) {
             int b = Math.min(maxBatch(), n - r);
-            float[] y = net.forward(pool, data.features(), r * in, b);
+            data.copyRows(r, b, input, 0);
+            float[] y = net.forward(pool, input, 0, b);
             lossSum += b * loss.forward(b, width, y, 0, data.labels(), r, data.targets(), r * tw, scratch);
             correct += countCorrect(y, b, data, r);
         }

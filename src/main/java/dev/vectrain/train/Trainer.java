@@ -201,12 +201,11 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /** Copies rows permutation[r0 …] into the batch buffers; the dataset decodes and standardizes the features. */
     private void gather(Dataset d, int r0, int rows) {
-        int in = model.inputSize();
-        float[] f = d.features();
+        d.gatherRows(permutation, r0, rows, batchX, 0);
         for (int i = 0; i < rows; i++) {
             int src = permutation[r0 + i];
-            System.arraycopy(f, src * in, batchX, i * in, in);
             if (d.isClassification()) {
                 batchLabels[i] = d.labels()[src];
             } else {
@@ -299,17 +298,36 @@ public final class Trainer implements AutoCloseable {
      * {@link TrainingListener#onEpochEnd}) for an exact resume. Allocates copies.
      */
     public TrainerState exportState() {
-        return new TrainerState(TrainerState.VERSION, model.spec().toString(), params.values().clone(),
-                params.state().clone(), updater.optimizer().toString(), updater.exportState(), updater.steps(),
+        return state(true);
+    }
+
+    /**
+     * The same state as {@link #exportState()}, but its parameter, optimizer, data-order and best-weight arrays
+     * are the trainer's own live buffers, not copies (megabytes for a real model): use it at once — e.g. to
+     * write a checkpoint from {@link TrainingListener#onEpochEnd} — and neither keep nor change it; the next
+     * step changes those arrays. Small parts (counters, RNG states, history) are still copies.
+     */
+    public TrainerState stateView() {
+        return state(false);
+    }
+
+    private TrainerState state(boolean copy) {
+        return new TrainerState(TrainerState.VERSION, model.spec().toString(), copy(params.values(), copy),
+                copy(params.state(), copy), updater.optimizer().toString(),
+                copy ? updater.exportState() : updater.liveState(), updater.steps(),
                 updater.updates(), updater.skipped(), epoch, shuffleRng.state(), net.dropoutStates(),
-                permutation.clone(),
+                copy ? permutation.clone() : permutation,
                 early == null ? Double.POSITIVE_INFINITY : early.best,
                 early == null ? -1 : early.bestEpoch,
                 early == null ? 0 : early.badEpochs,
-                early == null ? new float[0] : early.bestValues.clone(),
-                early == null ? new float[0] : early.bestState.clone(),
+                early == null ? new float[0] : copy(early.bestValues, copy),
+                early == null ? new float[0] : copy(early.bestState, copy),
                 plateau == null ? null : plateau.state(),
                 history.columns());
+    }
+
+    private static float[] copy(float[] a, boolean copy) {
+        return copy ? a.clone() : a;
     }
 
     /**

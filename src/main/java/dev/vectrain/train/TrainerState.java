@@ -10,7 +10,8 @@ import dev.vectrain.schedule.ReduceOnPlateau;
 
 /**
  * Snapshot taken by {@link Trainer#exportState()} and applied by {@link Trainer#restore(TrainerState)}.
- * Arrays are owned by the snapshot (copies of the trainer's); do not modify them.
+ * Arrays are owned by the snapshot (copies of the trainer's); do not modify them. A state from
+ * {@link Trainer#stateView()} shares the large arrays with the trainer instead, and is only valid until its next step.
  *
  * @param version          {@link #VERSION} of this layout
  * @param modelSpec        {@code ModelSpec.toString()}; restore checks it matches the trainer's model

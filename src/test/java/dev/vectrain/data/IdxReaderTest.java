@@ -23,12 +23,39 @@ class IdxReaderTest {
         Dataset b = IdxReader.read(dir.resolve("b-images-idx3-ubyte.gz"), dir.resolve("b-labels-idx1-ubyte.gz"), 4);
         assertEquals(5, a.rows());
         assertEquals(6, a.featureCount());
-        assertArrayEquals(a.features(), b.features());
+        assertEquals(30, a.featureBytes());   // one byte per pixel
+        float[] fa = a.toDense().features();
+        assertArrayEquals(fa, b.toDense().features());
         assertArrayEquals(new int[] {0, 1, 2, 3, 0}, b.labels());
-        assertEquals((37 * 1 & 0xFF) / 255f, a.features()[1], 0f);
-        for (float v : a.features()) {
+        assertEquals((37 * 1 & 0xFF) / 255f, fa[1], 0f);
+        for (float v : fa) {
             assertTrue(v >= 0 && v <= 1);
         }
+        // the float reader (prediction input) gives the same values
+        assertArrayEquals(fa, IdxReader.readImages(dir.resolve("b-images-idx3-ubyte.gz")).pixels());
+    }
+
+    @Test
+    void floatImagesStreamThroughChunksBitwiseAsBytesScaled() throws Exception {
+        int n = 200;   // 200 × 28 × 28 bytes: several 64 KiB chunks and a partial one
+        IdxFiles.writePair(dir.resolve("c-images-idx3-ubyte.gz"), dir.resolve("c-labels-idx1-ubyte.gz"), n, 28, 28, 10, true);
+        IdxReader.ImageBytes raw = IdxReader.readImageBytes(dir.resolve("c-images-idx3-ubyte.gz"));
+        float[] f = IdxReader.readImages(dir.resolve("c-images-idx3-ubyte.gz")).pixels();
+        assertEquals(raw.pixels().length, f.length);
+        for (int i = 0; i < f.length; i++) {
+            assertEquals(Float.floatToRawIntBits((raw.pixels()[i] & 0xFF) * IdxReader.PIXEL_SCALE),
+                    Float.floatToRawIntBits(f[i]), "pixel " + i);
+        }
+    }
+
+    @Test
+    void plainFileTooShortForItsHeaderIsTruncatedBeforeAnythingIsAllocated() throws Exception {
+        // claims 2,000,000 images of 28 × 28 (1.5 GB) but holds 16 bytes of pixels: reported as truncated, the
+        // pixel array is never requested (it would not fit a small heap)
+        Path p = dir.resolve("huge-images-idx3-ubyte");
+        Files.write(p, IdxFiles.images(IdxReader.IMAGES_MAGIC, 2_000_000, 28, 28, new byte[16]));
+        String m = assertThrows(DataException.class, () -> IdxReader.readImageBytes(p)).getMessage();
+        assertTrue(m.contains("truncated") && m.contains("ends at offset 32") && m.contains(p.toString()), m);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.vectrain.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,19 @@ class StandardizerTest {
     }
 
     @Test
+    void fitOnADatasetEqualsFitOnItsFloatsBitwise() {
+        float[] x = {1, 5, 2.5f, 5, 3, 5, -7, 5};
+        Standardizer a = Standardizer.fit(x, 4, 2);
+        Standardizer b = Standardizer.fit(Dataset.classification(x, new int[] {0, 1, 0, 1}, 2, 2));
+        assertArrayEquals(a.mean(), b.mean());
+        assertArrayEquals(a.std(), b.std());
+        float[] bad = {1, Float.NaN};
+        String m = assertThrows(IllegalArgumentException.class,
+                () -> Standardizer.fit(Dataset.classification(bad, new int[] {0, 1}, 1, 2))).getMessage();
+        assertTrue(m.contains("feature 0 of row 1"), m);
+    }
+
+    @Test
     void rejectsNonFiniteEmptyAndWrongWidth() {
         assertThrows(IllegalArgumentException.class, () -> Standardizer.fit(new float[] {1, Float.NaN}, 2, 1));
         assertThrows(IllegalArgumentException.class, () -> Standardizer.fit(new float[0], 0, 3));
@@ -53,12 +67,12 @@ class StandardizerTest {
         Splits.Split b = Splits.trainValidation(d, 0.1, 7);
         assertEquals(90, a.train().rows());
         assertEquals(10, a.validation().rows());
-        assertArrayEquals(a.validation().features(), b.validation().features());
+        assertArrayEquals(a.validation().toDense().features(), b.validation().toDense().features());
         java.util.Set<Float> seen = new java.util.HashSet<>();
-        for (float v : a.train().features()) {
+        for (float v : a.train().toDense().features()) {
             seen.add(v);
         }
-        for (float v : a.validation().features()) {
+        for (float v : a.validation().toDense().features()) {
             seen.add(v);
         }
         assertEquals(100, seen.size());

@@ -41,6 +41,33 @@ class CheckpointTest {
         }
     }
 
+    /** A checkpoint larger than the 64 KiB write buffer streams to the file byte for byte as toBytes() builds it. */
+    @Test
+    void streamedFileEqualsTheBytesAndSharingKeepsTheArrays() throws Exception {
+        float[] big = new float[70_000];
+        double[] hist = new double[20_001];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = i * 0.37f - 11;
+        }
+        for (int i = 0; i < hist.length; i++) {
+            hist[i] = Math.sqrt(i);
+        }
+        Checkpoint c = sample().put("big", big).put("hist", hist).put("name", "x".repeat(70_000))
+                .put("longs", new long[] {1, -2, Long.MAX_VALUE});
+        Path p = dir.resolve("big.ckpt");
+        c.write(p);
+        assertArrayEquals(c.toBytes(), Files.readAllBytes(p));
+        assertArrayEquals(big, Checkpoint.read(p).floats("big"));
+
+        Checkpoint shared = Checkpoint.sharing().put("big", big);
+        Checkpoint copied = new Checkpoint().put("big", big);
+        big[0] = 42;
+        Path s = dir.resolve("s.ckpt");
+        shared.write(s);
+        assertEquals(42f, Checkpoint.read(s).floats("big")[0], "sharing() writes the array as it is now");
+        assertEquals(-11f, copied.floats("big")[0], "put() copied the array");
+    }
+
     @Test
     void truncationDetectedAtEveryLength() throws Exception {
         byte[] full = sample().toBytes();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ColdJvmKernelAllocationTest {
     private static final List<String> KERNELS = List.of("relu", "leakyRelu", "sigmoid", "tanh", "gelu",
             "softmaxCrossEntropy10", "softmaxCrossEntropy1000", "mse", "bceWithLogits", "layerNorm", "batchNormTrain",
-            "batchNormNoPool", "batchNormInference", "bias", "elementwise", "reductions", "gemmNN", "gemmNT", "gemmTN",
+            "batchNormNoPool", "batchNormInference", "bias", "elementwise", "decode", "reductions", "gemmNN", "gemmNT", "gemmTN",
             "gemmNarrowNN", "gemmNarrowNT", "gemmNarrowTN");
 
     @Test

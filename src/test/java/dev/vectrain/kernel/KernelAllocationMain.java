@@ -82,6 +82,10 @@ final class KernelAllocationMain {
         float[] ga = KernelTesting.random(rnd, gm * gk, -1, 1);
         float[] gb = KernelTesting.random(rnd, gk * gn, -1, 1);
         float[] gc = new float[gm * gn];
+        byte[] pixels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            pixels[i] = (byte) rnd.nextInt(256);
+        }
         int[] offsets = {0, 500};
         int[] lengths = {500, n - 500};
 
@@ -148,6 +152,11 @@ final class KernelAllocationMain {
                 Elementwise.scale(n, 0.9f, y, 0);
                 Elementwise.copy(n, x, 0, dx, 0);
                 Elementwise.fill(n, 0f, dx, 0);
+            });
+            cases.put("decode", () -> {
+                Decode.uint8(n, pixels, 0, 1f / 255f, y, 0);
+                Decode.uint8Standardized(n, pixels, 0, 1f / 255f, x, dy, dx, 0);
+                Decode.standardized(n, x, 0, y, dy, dx, 0);
             });
             cases.put("reductions", () -> {
                 sink += Reductions.sum(n, x, 0) + Reductions.dot(n, x, 0, dy, 0) + Reductions.sumOfSquares(n, x, 0);

@@ -1,13 +1,16 @@
 /*
- * AllocationMain: measures, in a fresh JVM, the bytes allocated by N warm training steps and N warm evaluation
- * batches on the calling thread and on every pool worker ("vectrain-worker-*") with
- * com.sun.management.ThreadMXBean, and prints them as key=value lines. Rounds repeat until the JIT has settled
+ * AllocationMain: measures, in a fresh JVM, the bytes allocated by N warm training steps, N warm evaluation
+ * batches, N mini-batch gathers from a byte-stored standardized view and N evaluations of such a view, on the
+ * calling thread and on every pool worker ("vectrain-worker-*") with com.sun.management.ThreadMXBean, and
+ * prints them as key=value lines. Rounds repeat until the JIT has settled
  * (interpreted or C1-compiled vector code boxes); the smallest round counts. Used by AllocationTest.
  * Arguments: threads, loss name, model spec text (input 64, output 10).
  */
 package dev.vectrain.train;
 
 import dev.vectrain.data.Dataset;
+import dev.vectrain.data.Splits;
+import dev.vectrain.data.Standardizer;
 import dev.vectrain.loss.Loss;
 import dev.vectrain.nn.Model;
 import dev.vectrain.nn.ModelSpec;
@@ -61,6 +64,24 @@ final class AllocationMain {
         return new long[] {bestCaller, bestWorkers};
     }
 
+    /**
+     * What the CLI trains on: classification data as unsigned bytes, regression data as floats, both a shuffled
+     * view of the rows, standardized as they are read.
+     */
+    private static Dataset view(Dataset d, boolean classification) {
+        Dataset stored = d;
+        if (classification) {
+            float[] f = d.features();
+            byte[] px = new byte[f.length];
+            for (int i = 0; i < f.length; i++) {
+                px[i] = (byte) Math.min(255, Math.max(0, Math.round(64 * f[i] + 128)));
+            }
+            stored = Dataset.classification(px, 1f / 255f, d.labels(), d.featureCount(), d.classes());
+        }
+        Dataset shuffled = stored.select(Splits.permutation(stored.rows(), 9));
+        return shuffled.standardized(Standardizer.fit(shuffled));
+    }
+
     public static void main(String[] args) {
         int threads = Integer.parseInt(args[0]);
         boolean classification = args[1].equals("softmax_cross_entropy");
@@ -82,13 +103,27 @@ final class AllocationMain {
             };
             Evaluation into = new Evaluation();
             Runnable eval = () -> t.evaluate(evalSet, into);
+            Dataset view = view(data, classification);
+            Dataset evalView = view(evalSet, classification);
+            int[] order = Splits.permutation(view.rows(), 5);
+            float[] batchX = new float[64 * 64];   // (64, 64) a gathered batch
+            Runnable gather = () -> {
+                int off = (batch[0]++ % 7) * 64;
+                view.gatherRows(order, off, 64, batchX, 0);
+            };
+            Runnable evalOfView = () -> t.evaluate(evalView, into);
             long[] s = allocated(step, workers);
             long[] e = allocated(eval, workers);
+            long[] g = allocated(gather, workers);
+            long[] v = allocated(evalOfView, workers);
             System.out.println("workers=" + workers.length);
             System.out.println("steps.caller=" + s[0]);
             System.out.println("steps.workers=" + s[1]);
             System.out.println("eval.caller=" + e[0]);
             System.out.println("eval.workers=" + e[1]);
+            System.out.println("gather.caller=" + g[0]);
+            System.out.println("evalview.caller=" + v[0]);
+            System.out.println("evalview.workers=" + v[1]);
         }
     }
 }

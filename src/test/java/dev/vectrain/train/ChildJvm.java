@@ -1,4 +1,7 @@
-/* ChildJvm: starts a test main class in a fresh JVM (same classpath, vector module) and captures its output. */
+/*
+ * ChildJvm: starts a main class in a fresh JVM (same classpath, vector module, the given flags, e.g. a small
+ * -Xmx) and captures its output. A test helper shared by the train and cli tests.
+ */
 package dev.vectrain.train;
 
 import java.io.IOException;
@@ -8,15 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-final class ChildJvm {
+public final class ChildJvm {
     private ChildJvm() {
     }
 
     /** Exit code and combined stdout/stderr of the run. */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
-    static Result run(List<String> jvmFlags, Class<?> main, String... args) throws IOException, InterruptedException {
+    public static Result run(List<String> jvmFlags, Class<?> main, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-modules");

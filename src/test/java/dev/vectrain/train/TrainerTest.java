@@ -1,17 +1,22 @@
 /*
  * Trainer behaviour: batch modes on one path, validation and history, early stopping that restores the best
- * weights, overfit-one-batch verdicts, determinism over thread counts, exact resume, non-finite policies,
- * listeners, and thread-safe inference.
+ * weights, overfit-one-batch verdicts, determinism over thread counts, exact resume, the non-copying state view,
+ * byte-stored standardized views training like dense floats, non-finite policies, listeners, and thread-safe
+ * inference.
  */
 package dev.vectrain.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectrain.data.Dataset;
+import dev.vectrain.data.Splits;
+import dev.vectrain.data.Standardizer;
 import dev.vectrain.init.Initializer;
 import dev.vectrain.loss.Loss;
 import dev.vectrain.nn.Model;
@@ -22,6 +27,8 @@ import dev.vectrain.optim.NonFinitePolicy;
 import dev.vectrain.optim.Optimizer;
 import dev.vectrain.schedule.Schedule;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -223,6 +230,75 @@ class TrainerTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.restore(s));
             assertTrue(e.getMessage().contains("dense(32"), e.getMessage());
         }
+    }
+
+    @Test
+    void stateViewSharesTheLiveArraysAndHoldsWhatExportStateCopies() {
+        Model m = mlp(3);
+        try (Trainer t = Trainer.builder(m).optimizer(Optimizer.adam()).batchSize(32).epochs(1).earlyStopping(3, 0)
+                .threads(1).build()) {
+            t.fit(TRAIN, VAL);
+            TrainerState view = t.stateView();
+            TrainerState copy = t.exportState();
+            assertSame(m.parameters().values(), view.values());
+            assertNotSame(view.values(), copy.values());
+            assertArrayEquals(copy.values(), view.values());
+            assertEquals(2, view.optimizerState().length);
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(copy.optimizerState()[i], view.optimizerState()[i]);
+                assertNotSame(copy.optimizerState()[i], view.optimizerState()[i]);
+            }
+            assertArrayEquals(copy.permutation(), view.permutation());
+            assertArrayEquals(copy.bestValues(), view.bestValues());
+            assertEquals(copy.epoch(), view.epoch());
+            t.step(TRAIN.features(), 0, TRAIN.labels(), 0, 32);
+            assertFalse(Arrays.equals(copy.values(), view.values()), "the view follows the live weights");
+        }
+    }
+
+    /** Training and evaluating on byte-stored, split, standardized views is bitwise training on dense float copies. */
+    @Test
+    void byteStoredStandardizedViewsTrainBitwiseLikeTheirDenseCopies() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        int rows = 400;
+        int features = 49;
+        byte[] px = new byte[rows * features];
+        int[] labels = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            labels[r] = rnd.nextInt(3);
+            for (int f = 0; f < features; f++) {
+                px[r * features + f] = (byte) Math.min(255, Math.max(0, 60 * labels[r] + f + rnd.nextInt(60)));
+            }
+        }
+        Dataset all = Dataset.classification(px, 1f / 255f, labels, features, 3);
+        Splits.Split split = Splits.trainValidation(all, 0.25, 3);
+        Standardizer st = Standardizer.fit(split.train());
+        Dataset train = split.train().standardized(st);
+        Dataset val = split.validation().standardized(st);
+        float[][] weights = new float[2][];
+        double[] valLoss = new double[2];
+        int[][] predicted = new int[2][val.rows()];
+        for (int run = 0; run < 2; run++) {
+            Dataset tr = run == 0 ? train : train.toDense();
+            Dataset va = run == 0 ? val : val.toDense();
+            Model m = Model.builder(features).dense(16).relu().dense(3).seed(9).build();
+            try (Trainer t = Trainer.builder(m).optimizer(Optimizer.adam()).learningRate(1e-2).batchSize(30).epochs(2)
+                    .seed(5).threads(1).build()) {
+                History h = t.fit(tr, va);
+                valLoss[run] = h.valLoss(1);
+                try (Predictor p = t.newPredictor(64)) {
+                    if (run == 0) {
+                        p.predictClasses(va, predicted[run], 0);
+                    } else {
+                        p.predictClasses(va.features(), 0, va.rows(), predicted[run], 0);
+                    }
+                }
+            }
+            weights[run] = m.parameters().values();
+        }
+        assertArrayEquals(weights[1], weights[0]);
+        assertEquals(valLoss[1], valLoss[0], 0.0);
+        assertArrayEquals(predicted[1], predicted[0]);
     }
 
     private static Model resumable(long seed) {
