@@ -291,13 +291,14 @@ public final class Gemm {
 
         /**
          * A partial tile: a kernel only as wide as the remainder needs (in whole vectors), straight
-         * into C when the tile is full-height and vector-aligned, else on a scratch tile whose valid
-         * part is then copied out.
+         * into C when the tile is full-height and vector-aligned (and, on narrower species, where
+         * kernelNarrow runs the full-width kernel, only when that is the width), else on a scratch
+         * tile whose valid part is then copied out.
          */
         private void edge(float[] tile, int kc, float[] ap, float[] bp, int panel, int co, int mr, int nr,
                 boolean load) {
             int vecs = (nr + L - 1) / L;
-            if (mr == MR && nr == vecs * L) {
+            if (mr == MR && nr == vecs * L && (GemmMicroKernel.WIDE || vecs == GemmMicroKernel.NV)) {
                 GemmMicroKernel.kernelNarrow(vecs, kc, ap, 0, bp, panel, c, co, ldc, load);
                 return;
             }
