@@ -1,0 +1,279 @@
+/*
+ * GemmDirect: unpacked C (+)= op(A)·B for NN and TN when packing does not pay: B small enough to
+ * stream from L2 for every row tile (up to half of L2), few rows of C (the weight gradient of a
+ * 10-class layer is 10 x in; batch-1 input gradients are 1 x in), a K of one or two (outer products:
+ * batch-1 weight gradients) or tiny products. B (stored k x n) is read in place, four vectors of a
+ * row at a time; elements of op(A) are broadcast from where they are stored.
+ * Tiles: 4, 2 or 1 rows x 4 vectors, then 4 or 1 rows x 1 vector, then scalar columns.
+ *
+ * Summation order: every C element is one FMA chain over p = 0 .. k-1 in order, starting from C when
+ * accumulating and from zero otherwise: bitwise the same as the packed path (whose K blocks store
+ * and reload the running sums), so the tile shape and thread split never change a result.
+ * It is not a general kernel: no blocking, no thread split (Gemm does that).
+ */
+package dev.vectrain.kernel;
+
+import static dev.vectrain.kernel.GemmMicroKernel.L;
+import static dev.vectrain.kernel.GemmMicroKernel.S;
+
+import jdk.incubator.vector.FloatVector;
+
+final class GemmDirect {
+    /** Columns of the widest tile. */
+    static final int NV4 = 4 * L;
+
+    private GemmDirect() {
+    }
+
+    /**
+     * C rows [m0, m1) x columns [n0, n1) (+)= op(A)·B. op(A) element (i, p) is a[aOff + i*ai + p*ap]
+     * (ai = lda, ap = 1 for A stored m x k; ai = 1, ap = lda for A stored k x m); B element (p, j) is
+     * b[bOff + p*ldb + j].
+     */
+    static void rect(int m0, int m1, int n0, int n1, int k, float[] a, int aOff, int ai, int ap, float[] b,
+            int bOff, int ldb, float[] c, int cOff, int ldc, boolean load) {
+        int j4 = n0 + (n1 - n0) / NV4 * NV4;
+        int j1 = j4 + (n1 - j4) / L * L;
+        int i = m0;
+        for (; i < m1; ) {
+            int rows = m1 - i >= 4 ? 4 : m1 - i >= 2 ? 2 : 1;
+            int ao = aOff + i * ai;
+            int co = cOff + i * ldc;
+            for (int j = n0; j < j4; j += NV4) {
+                if (rows == 4) {
+                    tile4(k, a, ao, ai, ap, b, bOff + j, ldb, c, co + j, ldc, load);
+                } else if (rows == 2) {
+                    tile2(k, a, ao, ai, ap, b, bOff + j, ldb, c, co + j, ldc, load);
+                } else {
+                    tile1(k, a, ao, ap, b, bOff + j, ldb, c, co + j, load);
+                }
+            }
+            if (rows == 4) {
+                for (int j = j4; j < j1; j += L) {
+                    column4(k, a, ao, ai, ap, b, bOff + j, ldb, c, co + j, ldc, load);
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                int ar = ao + r * ai;
+                int cr = co + r * ldc;
+                for (int j = rows == 4 ? j1 : j4; j < j1; j += L) {
+                    vector1(k, a, ar, ap, b, bOff + j, ldb, c, cr + j, load);
+                }
+                for (int j = j1; j < n1; j++) {
+                    float s = load ? c[cr + j] : 0f;
+                    int bo = bOff + j;
+                    int o = ar;
+                    for (int p = 0; p < k; p++) {
+                        s = Math.fma(a[o], b[bo], s);
+                        o += ap;
+                        bo += ldb;
+                    }
+                    c[cr + j] = s;
+                }
+            }
+            i += rows;
+        }
+    }
+
+    /** 4 rows x 4 vectors. */
+    private static void tile4(int k, float[] a, int ao, int ai, int ap, float[] b, int bo, int ldb, float[] c,
+            int co, int ldc, boolean load) {
+        int c1 = co + ldc;
+        int c2 = co + 2 * ldc;
+        int c3 = co + 3 * ldc;
+        FloatVector r00, r01, r02, r03, r10, r11, r12, r13, r20, r21, r22, r23, r30, r31, r32, r33;
+        if (load) {
+            r00 = FloatVector.fromArray(S, c, co);
+            r01 = FloatVector.fromArray(S, c, co + L);
+            r02 = FloatVector.fromArray(S, c, co + 2 * L);
+            r03 = FloatVector.fromArray(S, c, co + 3 * L);
+            r10 = FloatVector.fromArray(S, c, c1);
+            r11 = FloatVector.fromArray(S, c, c1 + L);
+            r12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+            r13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+            r20 = FloatVector.fromArray(S, c, c2);
+            r21 = FloatVector.fromArray(S, c, c2 + L);
+            r22 = FloatVector.fromArray(S, c, c2 + 2 * L);
+            r23 = FloatVector.fromArray(S, c, c2 + 3 * L);
+            r30 = FloatVector.fromArray(S, c, c3);
+            r31 = FloatVector.fromArray(S, c, c3 + L);
+            r32 = FloatVector.fromArray(S, c, c3 + 2 * L);
+            r33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+        } else {
+            r00 = FloatVector.zero(S);
+            r01 = r00; r02 = r00; r03 = r00; r10 = r00;
+            r11 = r00; r12 = r00; r13 = r00; r20 = r00;
+            r21 = r00; r22 = r00; r23 = r00; r30 = r00;
+            r31 = r00; r32 = r00; r33 = r00;
+        }
+        int o = ao;
+        for (int p = 0; p < k; p++) {
+            FloatVector y0 = FloatVector.fromArray(S, b, bo);
+            FloatVector y1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector y2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector y3 = FloatVector.fromArray(S, b, bo + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[o]);
+            r00 = x.fma(y0, r00);
+            r01 = x.fma(y1, r01);
+            r02 = x.fma(y2, r02);
+            r03 = x.fma(y3, r03);
+            x = FloatVector.broadcast(S, a[o + ai]);
+            r10 = x.fma(y0, r10);
+            r11 = x.fma(y1, r11);
+            r12 = x.fma(y2, r12);
+            r13 = x.fma(y3, r13);
+            x = FloatVector.broadcast(S, a[o + 2 * ai]);
+            r20 = x.fma(y0, r20);
+            r21 = x.fma(y1, r21);
+            r22 = x.fma(y2, r22);
+            r23 = x.fma(y3, r23);
+            x = FloatVector.broadcast(S, a[o + 3 * ai]);
+            r30 = x.fma(y0, r30);
+            r31 = x.fma(y1, r31);
+            r32 = x.fma(y2, r32);
+            r33 = x.fma(y3, r33);
+            o += ap;
+            bo += ldb;
+        }
+        r00.intoArray(c, co);
+        r01.intoArray(c, co + L);
+        r02.intoArray(c, co + 2 * L);
+        r03.intoArray(c, co + 3 * L);
+        r10.intoArray(c, c1);
+        r11.intoArray(c, c1 + L);
+        r12.intoArray(c, c1 + 2 * L);
+        r13.intoArray(c, c1 + 3 * L);
+        r20.intoArray(c, c2);
+        r21.intoArray(c, c2 + L);
+        r22.intoArray(c, c2 + 2 * L);
+        r23.intoArray(c, c2 + 3 * L);
+        r30.intoArray(c, c3);
+        r31.intoArray(c, c3 + L);
+        r32.intoArray(c, c3 + 2 * L);
+        r33.intoArray(c, c3 + 3 * L);
+    }
+
+    /** 2 rows x 4 vectors. */
+    private static void tile2(int k, float[] a, int ao, int ai, int ap, float[] b, int bo, int ldb, float[] c,
+            int co, int ldc, boolean load) {
+        int c1 = co + ldc;
+        FloatVector r00, r01, r02, r03, r10, r11, r12, r13;
+        if (load) {
+            r00 = FloatVector.fromArray(S, c, co);
+            r01 = FloatVector.fromArray(S, c, co + L);
+            r02 = FloatVector.fromArray(S, c, co + 2 * L);
+            r03 = FloatVector.fromArray(S, c, co + 3 * L);
+            r10 = FloatVector.fromArray(S, c, c1);
+            r11 = FloatVector.fromArray(S, c, c1 + L);
+            r12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+            r13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+        } else {
+            r00 = FloatVector.zero(S);
+            r01 = r00; r02 = r00; r03 = r00; r10 = r00;
+            r11 = r00; r12 = r00; r13 = r00;
+        }
+        int o = ao;
+        for (int p = 0; p < k; p++) {
+            FloatVector y0 = FloatVector.fromArray(S, b, bo);
+            FloatVector y1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector y2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector y3 = FloatVector.fromArray(S, b, bo + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[o]);
+            r00 = x.fma(y0, r00);
+            r01 = x.fma(y1, r01);
+            r02 = x.fma(y2, r02);
+            r03 = x.fma(y3, r03);
+            x = FloatVector.broadcast(S, a[o + ai]);
+            r10 = x.fma(y0, r10);
+            r11 = x.fma(y1, r11);
+            r12 = x.fma(y2, r12);
+            r13 = x.fma(y3, r13);
+            o += ap;
+            bo += ldb;
+        }
+        r00.intoArray(c, co);
+        r01.intoArray(c, co + L);
+        r02.intoArray(c, co + 2 * L);
+        r03.intoArray(c, co + 3 * L);
+        r10.intoArray(c, c1);
+        r11.intoArray(c, c1 + L);
+        r12.intoArray(c, c1 + 2 * L);
+        r13.intoArray(c, c1 + 3 * L);
+    }
+
+    /** 1 row x 4 vectors. */
+    private static void tile1(int k, float[] a, int ao, int ap, float[] b, int bo, int ldb, float[] c, int co,
+            boolean load) {
+        FloatVector r0, r1, r2, r3;
+        if (load) {
+            r0 = FloatVector.fromArray(S, c, co);
+            r1 = FloatVector.fromArray(S, c, co + L);
+            r2 = FloatVector.fromArray(S, c, co + 2 * L);
+            r3 = FloatVector.fromArray(S, c, co + 3 * L);
+        } else {
+            r0 = FloatVector.zero(S);
+            r1 = r0; r2 = r0; r3 = r0;
+        }
+        int o = ao;
+        for (int p = 0; p < k; p++) {
+            FloatVector x = FloatVector.broadcast(S, a[o]);
+            r0 = x.fma(FloatVector.fromArray(S, b, bo), r0);
+            r1 = x.fma(FloatVector.fromArray(S, b, bo + L), r1);
+            r2 = x.fma(FloatVector.fromArray(S, b, bo + 2 * L), r2);
+            r3 = x.fma(FloatVector.fromArray(S, b, bo + 3 * L), r3);
+            o += ap;
+            bo += ldb;
+        }
+        r0.intoArray(c, co);
+        r1.intoArray(c, co + L);
+        r2.intoArray(c, co + 2 * L);
+        r3.intoArray(c, co + 3 * L);
+    }
+
+    /** 4 rows x 1 vector. */
+    private static void column4(int k, float[] a, int ao, int ai, int ap, float[] b, int bo, int ldb, float[] c,
+            int co, int ldc, boolean load) {
+        FloatVector r0, r1, r2, r3;
+        if (load) {
+            r0 = FloatVector.fromArray(S, c, co);
+            r1 = FloatVector.fromArray(S, c, co + ldc);
+            r2 = FloatVector.fromArray(S, c, co + 2 * ldc);
+            r3 = FloatVector.fromArray(S, c, co + 3 * ldc);
+        } else {
+            r0 = FloatVector.zero(S);
+            r1 = r0; r2 = r0; r3 = r0;
+        }
+        int o = ao;
+        for (int p = 0; p < k; p++) {
+            FloatVector y = FloatVector.fromArray(S, b, bo);
+            r0 = FloatVector.broadcast(S, a[o]).fma(y, r0);
+            r1 = FloatVector.broadcast(S, a[o + ai]).fma(y, r1);
+            r2 = FloatVector.broadcast(S, a[o + 2 * ai]).fma(y, r2);
+            r3 = FloatVector.broadcast(S, a[o + 3 * ai]).fma(y, r3);
+            o += ap;
+            bo += ldb;
+        }
+        r0.intoArray(c, co);
+        r1.intoArray(c, co + ldc);
+        r2.intoArray(c, co + 2 * ldc);
+        r3.intoArray(c, co + 3 * ldc);
+    }
+
+    /** 1 row x 1 vector. */
+    private static void vector1(int k, float[] a, int ao, int ap, float[] b, int bo, int ldb, float[] c, int co,
+            boolean load) {
+        FloatVector r;
+        if (load) {
+            r = FloatVector.fromArray(S, c, co);
+        } else {
+            r = FloatVector.zero(S);
+        }
+        int o = ao;
+        for (int p = 0; p < k; p++) {
+            r = FloatVector.broadcast(S, a[o]).fma(FloatVector.fromArray(S, b, bo), r);
+            o += ap;
+            bo += ldb;
+        }
+        r.intoArray(c, co);
+    }
+}
