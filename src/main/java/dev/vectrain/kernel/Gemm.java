@@ -167,8 +167,6 @@ public final class Gemm {
     static final class Workspace {
         final float[] bPack = new float[KC * NC_PANELS * NR];
         final float[] aPack = new float[KC * MR];
-        /** Gather offsets (GemmNarrow.dotNn). */
-        final int[] index = new int[L];
         final float[] tile = new float[Math.max(Math.max(MR * NR, GemmNarrow.ROWS * L),
                 Math.max(GemmDot.SCRATCH, GemmNarrowTn.TILE))];
     }
@@ -314,7 +312,7 @@ public final class Gemm {
                 case DOT -> GemmDot.rect(i0, i1, j0, j1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
                         w.tile);
                 case DOT_NN -> GemmNarrow.dotNn(i0, i1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
-                        w.bPack, w.index, w.tile);
+                        w.bPack, w.tile);
                 case NARROW_TN -> GemmNarrowTn.rows(i0, i1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
                         w.bPack, w.tile);
                 case ROWS -> GemmNarrow.rows(transA, transB, i0, i1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
