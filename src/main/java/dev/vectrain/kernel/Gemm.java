@@ -112,10 +112,19 @@ public final class Gemm {
             return;
         }
         long fmas = (long) m * n * k;
+        int path = path(transA, transB, m, n, k);
+        if (fmas < PARALLEL_MIN_FMAS && path == DIRECT) {   // the commonest small case, without the task
+            GemmDirect.rect(0, m, 0, n, k, a, aOff, transA ? 1 : lda, transA ? lda : 1, b, bOff, ldb, c, cOff, ldc,
+                    accumulate);
+            return;
+        }
         Task t = pool.resource(TASK);
+        if (fmas < PARALLEL_MIN_FMAS && path == DOT) {
+            GemmDot.rect(0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, t.ws[0].tile);
+            return;
+        }
         int threads = fmas < PARALLEL_MIN_FMAS ? 1 : pool.threads();
-        t.set(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads,
-                path(transA, transB, m, n, k));
+        t.set(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads, path);
         try {
             if (t.used == 1) {
                 t.run(0, 1);

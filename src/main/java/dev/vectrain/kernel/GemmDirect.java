@@ -5,8 +5,9 @@
  * batch-1 weight gradients) or tiny products. B (stored k x n) is read in place, four vectors of a
  * row at a time; elements of op(A) are broadcast from where they are stored.
  * Tiles: 4, 2 or 1 rows x 4 vectors, then 4 or 1 rows x 1 vector, then scalar columns. A single row
- * (batch-1 GEMV) instead streams B four rows at a time across the whole row of C, which stays in L1
- * (measured 15-35 % faster than the column tiles on 1x512x256 and 1x784x512).
+ * (batch-1 GEMV) with a K of at least 16 instead streams B four rows at a time across the whole row
+ * of C, which stays in L1 (measured 15-35 % faster than the column tiles on 1x512x256 and 1x784x512;
+ * with K = 10 the extra passes over C cost more than they save: 1x256x10 117 vs 150 ns).
  *
  * Summation order: every C element is one FMA chain over p = 0 .. k-1 in order, starting from C when
  * accumulating and from zero otherwise: bitwise the same as the packed path (whose K blocks store
@@ -37,7 +38,7 @@ final class GemmDirect {
         int j4 = n0 + (n1 - n0) / NV4 * NV4;
         int j1 = j4 + (n1 - j4) / L * L;
         int i = m0;
-        if (m1 - m0 == 1 && k >= 4) {
+        if (m1 - m0 == 1 && k >= 16) {
             rowStream(k, a, aOff + i * ai, ap, b, bOff + n0, ldb, c, cOff + i * ldc + n0, j1 - n0, load);
             for (int j = j1; j < n1; j++) {
                 float s = load ? c[cOff + i * ldc + j] : 0f;
