@@ -40,6 +40,15 @@ public final class Gemm {
     static final int NC_PANELS = Math.max(1, 576 / NR);
     /** Products with fewer multiply-adds than this stay on the calling thread. */
     static final long PARALLEL_MIN_FMAS = 1L << 20;
+    /**
+     * The same for narrow outputs (n <= LANES), whose rows split without repeating any packing:
+     * from 128K multiply-adds two threads measured 1.6-2x (128x10x256 NT 67 -> 134 GFLOP/s, NN
+     * 65 -> 104). Lowered for GemmDirect as well (10x256x128 TN 106 -> 182), the small models of
+     * AllocationTest started to allocate 64 bytes per step: the same JIT effect that already makes any
+     * model with a parallel Gemm allocate that much (on main too; not found yet), so GemmDirect and
+     * the packed path keep the higher threshold.
+     */
+    static final long PARALLEL_MIN_FMAS_NARROW = 1L << 17;
     /** Products with fewer multiply-adds than this skip packing. */
     static final long PACK_MIN_FMAS = 1L << 14;
     /** NN/TN products with a K up to this read B in place (packing a panel for one or two FMAs per element would not pay). */
@@ -119,11 +128,13 @@ public final class Gemm {
             return;
         }
         Task t = pool.resource(TASK);
-        if (fmas < PARALLEL_MIN_FMAS && path == DOT) {
+        if (fmas < PARALLEL_MIN_FMAS_NARROW && path == DOT) {
             GemmDot.rect(0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, t.ws[0].tile);
             return;
         }
-        int threads = fmas < PARALLEL_MIN_FMAS ? 1 : pool.threads();
+        long parallelMin = path == DOT && n <= L || path == DOT_NN || path == NARROW_TN || path == ROWS
+                ? PARALLEL_MIN_FMAS_NARROW : PARALLEL_MIN_FMAS;
+        int threads = fmas < parallelMin ? 1 : pool.threads();
         t.set(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads, path);
         try {
             if (t.used == 1) {
