@@ -1,19 +1,24 @@
 /*
  * Gemm: single-precision matrix products C (+)= op(A)·op(B) over row-major float[] views, in the three
- * forms a dense layer needs: NN (forward), NT (input gradient, A·Bᵀ) and TN (weight gradient, Aᵀ·B).
+ * forms a dense layer needs: NT (forward, X·Wᵀ), NN (input gradient, dY·W) and TN (weight gradient,
+ * dYᵀ·X).
  *
  * Large products are packed and blocked (Goto/BLIS style): for each L2-sized column block of B and each
  * K block, B is packed into zero-padded NR-wide panels, then every MR-row micro-panel of A is packed
  * and multiplied against all B panels by GemmMicroKernel with an MR x NR tile of accumulators held in
  * registers (8 x 3 vectors on 512-bit species, with 8 x 2 / 8 x 1 kernels for remainder panels).
- * Narrow outputs (n <= LANES, e.g. a 10-class layer) go to GemmNarrow. Tiny or very flat products
- * (fewer than MR/2 rows) skip packing and run the direct loops at the bottom. Which path runs depends
- * on the shape only.
+ * The other paths (see {@link #path}) read their operands in place: GemmDirect for NN/TN whose B fits
+ * in half of L2 or that have few rows or a K of one or two; GemmDot (dot products with a fixed lane
+ * tree) for NT with few rows or a narrow output; for narrow outputs (n <= LANES, e.g. a 10-class
+ * layer) GemmNarrowTn (rows along the lanes) for TN and GemmDot on a transposed copy of B for NN.
+ * Which path runs depends on the variant and the shape only.
  *
- * Determinism: the K blocking depends only on k, every C element is summed by the same sequence of
- * fused multiply-adds whichever tile or thread computes it (lane sums, where a path needs them, use a
- * fixed order, never reduceLanes), and threads split the C tile grid (or rows) only, so results are
- * bitwise identical for any pool size and do not change with JIT warm-up. Overwrite mode never reads C.
+ * Determinism: on every path but the dot products, each C element is one FMA chain over k in order
+ * (from C when accumulating, else from zero; K blocks store and reload the running sum), whichever
+ * tile or thread computes it; GemmDot's elements follow its documented lane order (never
+ * reduceLanes), the same in all its tiles. Threads split C's tiles, rows or columns only, so results
+ * are bitwise identical for any pool size and do not change with JIT warm-up. Overwrite mode never
+ * reads C.
  * Allocation: per-pool buffers and the task object come from WorkerPool.resource; nothing per call.
  * It is not a general BLAS: no alpha/beta scalars, no column-major storage.
  */
@@ -22,12 +27,10 @@ package dev.vectrain.kernel;
 import static dev.vectrain.kernel.GemmMicroKernel.L;
 import static dev.vectrain.kernel.GemmMicroKernel.MR;
 import static dev.vectrain.kernel.GemmMicroKernel.NR;
-import static dev.vectrain.kernel.GemmMicroKernel.S;
 
 import dev.vectrain.parallel.ParallelTask;
 import dev.vectrain.parallel.Ranges;
 import dev.vectrain.parallel.WorkerPool;
-import jdk.incubator.vector.FloatVector;
 
 /** Matrix products C (+)= op(A)·op(B) on row-major arrays with offsets and leading dimensions. */
 public final class Gemm {
@@ -37,8 +40,25 @@ public final class Gemm {
     static final int NC_PANELS = Math.max(1, 576 / NR);
     /** Products with fewer multiply-adds than this stay on the calling thread. */
     static final long PARALLEL_MIN_FMAS = 1L << 20;
+    /**
+     * The same for narrow outputs (n <= LANES), whose rows split without repeating any packing:
+     * from 128K multiply-adds two threads measured 1.6-2x (128x10x256 NT 67 -> 134 GFLOP/s, NN
+     * 65 -> 104). Lowered for GemmDirect as well (10x256x128 TN 106 -> 182), the small models of
+     * AllocationTest started to allocate 64 bytes per step: the same JIT effect that already makes any
+     * model with a parallel Gemm allocate that much (on main too; not found yet), so GemmDirect and
+     * the packed path keep the higher threshold.
+     */
+    static final long PARALLEL_MIN_FMAS_NARROW = 1L << 17;
     /** Products with fewer multiply-adds than this skip packing. */
     static final long PACK_MIN_FMAS = 1L << 14;
+    /** NN/TN products with a K up to this read B in place (packing a panel for one or two FMAs per element would not pay). */
+    static final int DIRECT_MAX_K = 2;
+    /**
+     * NN/TN products whose B has at most this many floats (512 KB, half of L2) read B in place: each
+     * 4-row tile streams all of B from L2, which measured 10-15 % faster than packing (256³: 116 vs
+     * 102 GFLOP/s on one core); beyond it the packed path's L2 blocking wins (512³ equal, 1024³ 96 vs 84).
+     */
+    static final long DIRECT_MAX_B = 1L << 17;
 
     private static final WorkerPool.Key<Task> TASK = new WorkerPool.Key<>(Task::new);
 
@@ -113,17 +133,21 @@ public final class Gemm {
             return;
         }
         long fmas = (long) m * n * k;
-        if (fmas < PACK_MIN_FMAS || m < MR / 2) {
-            if (transB) {
-                directNt(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, pool.resource(TASK).ws[0].tile);
-            } else {
-                directNn(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-            }
+        int path = path(transA, transB, m, n, k);
+        if (fmas < PARALLEL_MIN_FMAS && path == DIRECT) {   // the commonest small case, without the task
+            GemmDirect.rect(0, m, 0, n, k, a, aOff, transA ? 1 : lda, transA ? lda : 1, b, bOff, ldb, c, cOff, ldc,
+                    accumulate);
             return;
         }
         Task t = pool.resource(TASK);
-        int threads = fmas < PARALLEL_MIN_FMAS ? 1 : pool.threads();
-        t.set(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads, n <= L);
+        if (fmas < PARALLEL_MIN_FMAS_NARROW && path == DOT) {
+            GemmDot.rect(0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, t.ws[0].tile);
+            return;
+        }
+        long parallelMin = path == DOT && n <= L || path == DOT_NN || path == NARROW_TN || path == ROWS
+                ? PARALLEL_MIN_FMAS_NARROW : PARALLEL_MIN_FMAS;
+        int threads = fmas < parallelMin ? 1 : pool.threads();
+        t.set(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads, path);
         try {
             if (t.used == 1) {
                 t.run(0, 1);
@@ -135,11 +159,48 @@ public final class Gemm {
         }
     }
 
+    /** The packed, register-tiled path (Goto/BLIS blocking, GemmMicroKernel). */
+    static final int PACKED = 0;
+    /** GemmDot on A and B in place (NT). */
+    static final int DOT = 1;
+    /** GemmDot on A and a transposed copy of B (narrow NN). */
+    static final int DOT_NN = 2;
+    /** GemmNarrow's broadcast rows on a padded copy of B (narrow NN outputs with a short K). */
+    static final int ROWS = 3;
+    /** GemmDirect: unpacked broadcast tiles (NN/TN with a small B, few rows, a tiny K, or tiny products). */
+    static final int DIRECT = 4;
+    /** GemmNarrowTn: rows of C along the vector lanes (narrow TN outputs). */
+    static final int NARROW_TN = 5;
+
+    /**
+     * Which path computes a product: a function of the variant and the shape only. Narrow outputs
+     * (n <= LANES) never use the NR-wide packed tiles; NT products with few rows take dot products
+     * (a packed Bᵀ would cost more than the multiply); NN/TN products with a small B, few rows or a
+     * tiny K read B in place.
+     */
+    static int path(boolean transA, boolean transB, int m, int n, int k) {
+        boolean tiny = (long) m * n * k < PACK_MIN_FMAS;
+        if (n <= L) {
+            if (transB) {
+                return DOT;
+            }
+            if (transA) {
+                return NARROW_TN;
+            }
+            return k >= 2 * L ? DOT_NN : ROWS;
+        }
+        if (transB) {
+            return tiny || m < 2 * MR ? DOT : PACKED;
+        }
+        return tiny || m < 2 * MR || k <= DIRECT_MAX_K || (long) k * n <= DIRECT_MAX_B ? DIRECT : PACKED;
+    }
+
     /** Per-worker packing buffers, sized once for the largest blocks. */
     static final class Workspace {
         final float[] bPack = new float[KC * NC_PANELS * NR];
         final float[] aPack = new float[KC * MR];
-        final float[] tile = new float[Math.max(MR * NR, GemmNarrow.ROWS * L)];
+        final float[] tile = new float[Math.max(Math.max(MR * NR, GemmNarrow.ROWS * L),
+                Math.max(GemmDot.SCRATCH, GemmNarrowTn.TILE))];
     }
 
     /** The per-pool task: argument fields set per call, a static split of the C tile grid over workers. */
@@ -148,8 +209,11 @@ public final class Gemm {
         boolean transA;
         boolean transB;
         boolean accumulate;
-        /** n <= LANES: rows split over threads, GemmNarrow does the work. */
-        boolean narrow;
+        /** PACKED, DOT, DOT_NN, ROWS, DIRECT or NARROW_TN. */
+        int path;
+        /** Unpacked paths: threads split rows (aligned to {@code align}) rather than columns. */
+        boolean splitRows;
+        int align;
         int m;
         int n;
         int k;
@@ -175,8 +239,8 @@ public final class Gemm {
         }
 
         void set(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda, float[] b,
-                int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, int threads, boolean narrow) {
-            this.narrow = narrow;
+                int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, int threads, int path) {
+            this.path = path;
             this.transA = transA;
             this.transB = transB;
             this.m = m;
@@ -192,10 +256,12 @@ public final class Gemm {
             this.cOff = cOff;
             this.ldc = ldc;
             this.accumulate = accumulate;
-            if (narrow) {
-                tm = Math.min(threads, (m + GemmNarrow.ROWS - 1) / GemmNarrow.ROWS);
-                tn = 1;
-                used = tm;
+            if (path != PACKED) {
+                splitRows = path != DOT && path != DIRECT || m >= 8 * threads;
+                align = !splitRows ? (path == DOT ? 8 : GemmDirect.NV4)
+                        : path == ROWS ? GemmNarrow.ROWS : path == NARROW_TN ? GemmNarrowTn.ROWS : 4;
+                int extent = splitRows ? m : n;
+                used = Math.max(1, Math.min(threads, (extent + align - 1) / align));
                 return;
             }
             int mTiles = (m + MR - 1) / MR;
@@ -241,18 +307,8 @@ public final class Gemm {
             if (worker >= used) {
                 return;
             }
-            if (narrow) {
-                int groups = (m + GemmNarrow.ROWS - 1) / GemmNarrow.ROWS;
-                int r0 = Ranges.start(groups, worker, used) * GemmNarrow.ROWS;
-                int r1 = Math.min(m, Ranges.end(groups, worker, used) * GemmNarrow.ROWS);
-                Workspace w = ws[worker];
-                if (!transA) {
-                    GemmNarrow.dotRows(transB, r0, r1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
-                            w.bPack, w.tile);
-                    return;
-                }
-                GemmNarrow.rows(transA, transB, r0, r1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
-                        KC, w.bPack, w.tile);
+            if (path != PACKED) {
+                unpacked(ws[worker], worker);
                 return;
             }
             int mTiles = (m + MR - 1) / MR;
@@ -265,6 +321,36 @@ public final class Gemm {
             int n1 = Math.min(n, Ranges.end(nTiles, ci, tn) * NR);
             if (m0 < m1 && n0 < n1) {
                 packed(ws[worker], m0, m1, n0, n1);
+            }
+        }
+
+        /** This worker's rows or columns of an unpacked path. */
+        private void unpacked(Workspace w, int worker) {
+            int i0 = 0;
+            int i1 = m;
+            int j0 = 0;
+            int j1 = n;
+            if (splitRows) {
+                i0 = Ranges.alignedStart(m, worker, used, align);
+                i1 = Ranges.alignedEnd(m, worker, used, align);
+            } else {
+                j0 = Ranges.alignedStart(n, worker, used, align);
+                j1 = Ranges.alignedEnd(n, worker, used, align);
+            }
+            if (i0 >= i1 || j0 >= j1) {
+                return;
+            }
+            switch (path) {
+                case DOT -> GemmDot.rect(i0, i1, j0, j1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+                        w.tile);
+                case DOT_NN -> GemmNarrow.dotNn(i0, i1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+                        w.bPack, w.tile);
+                case NARROW_TN -> GemmNarrowTn.rows(i0, i1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+                        w.bPack, w.tile);
+                case ROWS -> GemmNarrow.rows(transA, transB, i0, i1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+                        accumulate, KC, w.bPack, w.tile);
+                default -> GemmDirect.rect(i0, i1, j0, j1, k, a, aOff, transA ? 1 : lda, transA ? lda : 1, b, bOff, ldb,
+                        c, cOff, ldc, accumulate);
             }
         }
 
@@ -303,13 +389,14 @@ public final class Gemm {
 
         /**
          * A partial tile: a kernel only as wide as the remainder needs (in whole vectors), straight
-         * into C when the tile is full-height and vector-aligned, else on a scratch tile whose valid
-         * part is then copied out.
+         * into C when the tile is full-height and vector-aligned (and, on narrower species, where
+         * kernelNarrow runs the full-width kernel, only when that is the width), else on a scratch
+         * tile whose valid part is then copied out.
          */
         private void edge(float[] tile, int kc, float[] ap, float[] bp, int panel, int co, int mr, int nr,
                 boolean load) {
             int vecs = (nr + L - 1) / L;
-            if (mr == MR && nr == vecs * L) {
+            if (mr == MR && nr == vecs * L && (GemmMicroKernel.WIDE || vecs == GemmMicroKernel.NV)) {
                 GemmMicroKernel.kernelNarrow(vecs, kc, ap, 0, bp, panel, c, co, ldc, load);
                 return;
             }
@@ -321,81 +408,6 @@ public final class Gemm {
             GemmMicroKernel.kernelNarrow(vecs, kc, ap, 0, bp, panel, tile, 0, NR, load);
             for (int i = 0; i < mr; i++) {
                 System.arraycopy(tile, i * NR, c, co + i * ldc, nr);
-            }
-        }
-    }
-
-    /**
-     * Unpacked NN / TN for tiny or flat products: each C row is a chain of FMAs over p in order,
-     * vectorized along n (scalar Math.fma tail).
-     */
-    private static void directNn(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] b,
-            int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
-        int ai = transA ? 1 : lda;
-        int ap = transA ? lda : 1;
-        int n4 = n - n % (4 * L);
-        int n1 = n - n % L;
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            int arow = aOff + i * ai;
-            int j = 0;
-            for (; j < n4; j += 4 * L) {
-                FloatVector c0;
-                FloatVector c1;
-                FloatVector c2;
-                FloatVector c3;
-                if (accumulate) {
-                    c0 = FloatVector.fromArray(S, c, ci + j);
-                    c1 = FloatVector.fromArray(S, c, ci + j + L);
-                    c2 = FloatVector.fromArray(S, c, ci + j + 2 * L);
-                    c3 = FloatVector.fromArray(S, c, ci + j + 3 * L);
-                } else {
-                    c0 = FloatVector.zero(S);
-                    c1 = c0;
-                    c2 = c0;
-                    c3 = c0;
-                }
-                int bo = bOff + j;
-                for (int p = 0; p < k; p++) {
-                    FloatVector av = FloatVector.broadcast(S, a[arow + p * ap]);
-                    c0 = av.fma(FloatVector.fromArray(S, b, bo), c0);
-                    c1 = av.fma(FloatVector.fromArray(S, b, bo + L), c1);
-                    c2 = av.fma(FloatVector.fromArray(S, b, bo + 2 * L), c2);
-                    c3 = av.fma(FloatVector.fromArray(S, b, bo + 3 * L), c3);
-                    bo += ldb;
-                }
-                c0.intoArray(c, ci + j);
-                c1.intoArray(c, ci + j + L);
-                c2.intoArray(c, ci + j + 2 * L);
-                c3.intoArray(c, ci + j + 3 * L);
-            }
-            for (; j < n1; j += L) {
-                FloatVector c0 = accumulate ? FloatVector.fromArray(S, c, ci + j) : FloatVector.zero(S);
-                int bo = bOff + j;
-                for (int p = 0; p < k; p++) {
-                    c0 = FloatVector.broadcast(S, a[arow + p * ap]).fma(FloatVector.fromArray(S, b, bo), c0);
-                    bo += ldb;
-                }
-                c0.intoArray(c, ci + j);
-            }
-            for (; j < n; j++) {
-                float s = accumulate ? c[ci + j] : 0f;
-                int bo = bOff + j;
-                for (int p = 0; p < k; p++) {
-                    s = Math.fma(a[arow + p * ap], b[bo], s);
-                    bo += ldb;
-                }
-                c[ci + j] = s;
-            }
-        }
-    }
-
-    /** Unpacked NT for tiny or flat products: each C element is a vectorized dot product along k. */
-    private static void directNt(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-            float[] c, int cOff, int ldc, boolean accumulate, float[] scratch) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                GemmNarrow.dot1(k, a, aOff + i * lda, b, bOff + j * ldb, c, cOff + i * ldc + j, accumulate, scratch);
             }
         }
     }

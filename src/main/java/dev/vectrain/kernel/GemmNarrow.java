@@ -1,16 +1,19 @@
 /*
- * GemmNarrow: the Gemm path for narrow outputs (n <= LANES, e.g. the 10-class output layer), where
- * NR-wide panels would waste most of each tile. B is packed one K block at a time into a single
- * LANES-wide zero-padded panel; A is read in place (broadcast from memory, no packing); eight C rows
- * are computed at once with one accumulator vector each, and a single-row kernel does the m tail.
- * Every C element is the same in-order FMA chain per K block as in the packed path's contract
- * (start from C when accumulating or after the first K block, else from zero).
+ * GemmNarrow: two Gemm paths for narrow outputs (n <= LANES, e.g. the 10-class output layer), where
+ * NR-wide panels would waste most of each tile.
  *
- * For NN and NT there is a second form, {@link #dotRows}: each C element is a dot product along k of
- * an A row and a B column (B's columns are B's rows for NT, and a small transposed copy for NN), with
- * 4 x 2 elements in flight. It uses full vectors and no broadcasts, which beats the broadcast form
- * when n is much narrower than a vector. Its summation order (lanes, then a fixed reduction) differs
- * from the broadcast form, but it depends only on the shape, never on the thread count or warm-up.
+ * {@link #rows}, the broadcast form: B is packed one K block at a time into a single LANES-wide
+ * zero-padded panel; A is read in place (broadcast from memory, no packing); eight C rows are computed
+ * at once with one accumulator vector each, and a single-row kernel does the m tail. Every C element
+ * is the same in-order FMA chain as in the packed path (start from C when accumulating or after the
+ * first K block, else from zero). It serves NN with a K under two vectors and the rows GemmNarrowTn
+ * leaves over.
+ *
+ * {@link #dotNn}, for NN with a longer K: GemmDot's dot products against a small transposed copy of
+ * B (NT products go to GemmDot directly). It uses full vectors and no broadcasts, which beats the
+ * broadcast form when n is much narrower than a vector. Its summation order (GemmDot's) differs from
+ * the broadcast form's, but which form runs depends only on the variant and the shape, never on the
+ * thread count or warm-up.
  * It is not a general kernel: callers guarantee n <= LANES.
  */
 package dev.vectrain.kernel;
@@ -80,158 +83,53 @@ final class GemmNarrow {
     static final int DOT_KC = 4096;
 
     /**
-     * C rows [m0, m1) (+)= A·op(B) by dot products, for NN ({@code transB == false}, B^T copied into
-     * {@code bt}, at least L*DOT_KC floats) and NT (B's rows used in place).
+     * C rows [m0, m1) (+)= A·B for NN by GemmDot on a transposed copy of B ({@code bt}, at least
+     * L*DOT_KC floats), one K block of DOT_KC at a time (later blocks add to C).
      */
-    static void dotRows(boolean transB, int m0, int m1, int n, int k, float[] a, int aOff, int lda, float[] b,
-            int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, float[] bt, float[] scratch) {
-        int kBlock = transB ? k : DOT_KC;
-        for (int p0 = 0; p0 < k; p0 += kBlock) {
-            int kc = Math.min(kBlock, k - p0);
-            boolean load = accumulate || p0 > 0;
-            float[] src;
-            int sOff;
-            int ld;
-            if (transB) {
-                src = b;
-                sOff = bOff + p0;
-                ld = ldb;
-            } else {
-                int o = bOff + p0 * ldb;
-                for (int p = 0; p < kc; p++) {
-                    int d = p;
-                    for (int j = 0; j < n; j++) {
-                        bt[d] = b[o + j];
-                        d += kc;
-                    }
-                    o += ldb;
-                }
-                src = bt;
-                sOff = 0;
-                ld = kc;
-            }
-            int i = m0;
-            for (; i + 4 <= m1; i += 4) {
-                int j = 0;
-                for (; j + 2 <= n; j += 2) {
-                    dot4x2(kc, a, aOff + i * lda + p0, lda, src, sOff + j * ld, ld, c, cOff + i * ldc + j, ldc, load,
-                            scratch);
-                }
-                for (; j < n; j++) {
-                    for (int r = 0; r < 4; r++) {
-                        dot1(kc, a, aOff + (i + r) * lda + p0, src, sOff + j * ld, c, cOff + (i + r) * ldc + j, load,
-                                scratch);
-                    }
-                }
-            }
-            for (; i < m1; i++) {
-                for (int j = 0; j < n; j++) {
-                    dot1(kc, a, aOff + i * lda + p0, src, sOff + j * ld, c, cOff + i * ldc + j, load, scratch);
-                }
-            }
+    static void dotNn(int m0, int m1, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+            float[] c, int cOff, int ldc, boolean accumulate, float[] bt, float[] scratch) {
+        for (int p0 = 0; p0 < k; p0 += DOT_KC) {
+            int kc = Math.min(DOT_KC, k - p0);
+            transposeB(n, kc, b, bOff + p0 * ldb, ldb, bt);
+            GemmDot.rect(m0, m1, 0, n, kc, a, aOff + p0, lda, bt, 0, kc, c, cOff, ldc, accumulate || p0 > 0, scratch);
         }
-    }
-
-    /** One C element: a vector dot product, reduced, then the k tail in order. */
-    static void dot1(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, boolean load,
-            float[] scratch) {
-        int k1 = kc - kc % L;
-        FloatVector acc = FloatVector.zero(S);
-        for (int p = 0; p < k1; p += L) {
-            acc = FloatVector.fromArray(S, a, ao + p).fma(FloatVector.fromArray(S, b, bo + p), acc);
-        }
-        float s = sumLanes(acc, scratch);
-        for (int p = k1; p < kc; p++) {
-            s = Math.fma(a[ao + p], b[bo + p], s);
-        }
-        c[co] = load ? c[co] + s : s;
     }
 
     /**
-     * Sum of the lanes of {@code v} in a fixed pairwise order, via {@code scratch}: the same value
-     * whether compiled or interpreted. Not reduceLanes: its order is unspecified, and the JIT
-     * intrinsic and the interpreter's fallback differ, so results would depend on warm-up.
-     * (A rearrange-based butterfly allocated shuffles and was slower.)
+     * bt[j*kc + p] = b[bo + p*ldb + j] for j < n, p < kc: four columns at a time (strided loads,
+     * contiguous stores: in isolation 0.3 ns per element for 256 x 10, against 0.4 for gathers of L
+     * rows and 0.7 row by row; in GemmBench 128x10x256 NN 57 -> 62 GFLOP/s against one column at a time).
      */
-    static float sumLanes(FloatVector v, float[] scratch) {
-        v.intoArray(scratch, 0);
-        return sumStored(scratch, 0);
-    }
-
-    /** Pairwise sum of L floats at t[o..o+L). */
-    static float sumStored(float[] t, int o) {
-        if (L == 16) {
-            return (((t[o] + t[o + 1]) + (t[o + 2] + t[o + 3])) + ((t[o + 4] + t[o + 5]) + (t[o + 6] + t[o + 7])))
-                    + (((t[o + 8] + t[o + 9]) + (t[o + 10] + t[o + 11]))
-                    + ((t[o + 12] + t[o + 13]) + (t[o + 14] + t[o + 15])));
+    private static void transposeB(int n, int kc, float[] b, int bo, int ldb, float[] bt) {
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            int o = bo + j;
+            int d = j * kc;
+            for (int p = 0; p < kc; p++) {
+                bt[d + p] = b[o];
+                bt[d + kc + p] = b[o + 1];
+                bt[d + 2 * kc + p] = b[o + 2];
+                bt[d + 3 * kc + p] = b[o + 3];
+                o += ldb;
+            }
         }
-        if (L == 8) {
-            return ((t[o] + t[o + 1]) + (t[o + 2] + t[o + 3])) + ((t[o + 4] + t[o + 5]) + (t[o + 6] + t[o + 7]));
+        for (; j + 2 <= n; j += 2) {
+            int o = bo + j;
+            int d = j * kc;
+            for (int p = 0; p < kc; p++) {
+                bt[d + p] = b[o];
+                bt[d + kc + p] = b[o + 1];
+                o += ldb;
+            }
         }
-        float s = 0f;
-        for (int i = 0; i < L; i++) {
-            s += t[o + i];
+        for (; j < n; j++) {
+            int o = bo + j;
+            int d = j * kc;
+            for (int p = 0; p < kc; p++) {
+                bt[d + p] = b[o];
+                o += ldb;
+            }
         }
-        return s;
-    }
-
-    /** 4 x 2 C elements: rows of A at ao + r*lda, columns as rows of b at bo + j*ldb. Same math as dot1. */
-    private static void dot4x2(int kc, float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co,
-            int ldc, boolean load, float[] scratch) {
-        int k1 = kc - kc % L;
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c01 = c00;
-        FloatVector c10 = c00;
-        FloatVector c11 = c00;
-        FloatVector c20 = c00;
-        FloatVector c21 = c00;
-        FloatVector c30 = c00;
-        FloatVector c31 = c00;
-        int a1 = ao + lda;
-        int a2 = ao + 2 * lda;
-        int a3 = ao + 3 * lda;
-        int b1 = bo + ldb;
-        for (int p = 0; p < k1; p += L) {
-            FloatVector v0 = FloatVector.fromArray(S, b, bo + p);
-            FloatVector v1 = FloatVector.fromArray(S, b, b1 + p);
-            FloatVector x0 = FloatVector.fromArray(S, a, ao + p);
-            FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
-            FloatVector x2 = FloatVector.fromArray(S, a, a2 + p);
-            FloatVector x3 = FloatVector.fromArray(S, a, a3 + p);
-            c00 = x0.fma(v0, c00);
-            c01 = x0.fma(v1, c01);
-            c10 = x1.fma(v0, c10);
-            c11 = x1.fma(v1, c11);
-            c20 = x2.fma(v0, c20);
-            c21 = x2.fma(v1, c21);
-            c30 = x3.fma(v0, c30);
-            c31 = x3.fma(v1, c31);
-        }
-        c00.intoArray(scratch, 0);
-        c01.intoArray(scratch, L);
-        c10.intoArray(scratch, 2 * L);
-        c11.intoArray(scratch, 3 * L);
-        c20.intoArray(scratch, 4 * L);
-        c21.intoArray(scratch, 5 * L);
-        c30.intoArray(scratch, 6 * L);
-        c31.intoArray(scratch, 7 * L);
-        finish(sumStored(scratch, 0), kc, k1, a, ao, b, bo, c, co, load);
-        finish(sumStored(scratch, L), kc, k1, a, ao, b, b1, c, co + 1, load);
-        finish(sumStored(scratch, 2 * L), kc, k1, a, a1, b, bo, c, co + ldc, load);
-        finish(sumStored(scratch, 3 * L), kc, k1, a, a1, b, b1, c, co + ldc + 1, load);
-        finish(sumStored(scratch, 4 * L), kc, k1, a, a2, b, bo, c, co + 2 * ldc, load);
-        finish(sumStored(scratch, 5 * L), kc, k1, a, a2, b, b1, c, co + 2 * ldc + 1, load);
-        finish(sumStored(scratch, 6 * L), kc, k1, a, a3, b, bo, c, co + 3 * ldc, load);
-        finish(sumStored(scratch, 7 * L), kc, k1, a, a3, b, b1, c, co + 3 * ldc + 1, load);
-    }
-
-    /** Adds the k tail in order to a lane sum and stores the C element. */
-    private static void finish(float s, int kc, int k1, float[] a, int ao, float[] b, int bo, float[] c, int co,
-            boolean load) {
-        for (int p = k1; p < kc; p++) {
-            s = Math.fma(a[ao + p], b[bo + p], s);
-        }
-        c[co] = load ? c[co] + s : s;
     }
 
     /** Copies n <= L floats; a plain loop beats System.arraycopy's call overhead at this length. */

@@ -141,7 +141,8 @@ class GemmTest {
         {1, 1, 1}, {1, 1, 1}, {1, 15, 1}, {1, 16, 1}, {1, 17, 1}, {1, 33, 1}, {1, 100, 1}, {3, 70, 5},
         {13, 17, 19}, {9, 49, 257}, {17, 97, 300}, {8, 48, 256}, {7, 47, 513}, {64, 10, 256}, {40, 200, 3},
         {9, 16, 40}, {33, 1, 70}, {21, 7, 600}, {127, 131, 37}, {128, 512, 784}, {784, 512, 128},
-        {128, 784, 512}, {128, 10, 256},
+        {128, 784, 512}, {128, 10, 256}, {1, 10, 256}, {1, 300, 100}, {3, 40, 70}, {70, 10, 40}, {100, 16, 33},
+        {50, 10, 20}, {40, 70, 1}, {40, 70, 2}, {10, 256, 128}, {130, 77, 3}, {5, 1000, 40},
     };
 
     @Test
@@ -179,7 +180,8 @@ class GemmTest {
 
     @Test
     void bitwiseIdenticalForAnyPoolSize() {
-        int[][] shapes = {{256, 300, 300}, {131, 77, 523}, {203, 10, 700}};
+        int[][] shapes = {{256, 300, 300}, {131, 77, 523}, {203, 10, 700}, {3, 700, 400}, {14, 600, 300},
+            {250, 300, 100}};
         for (int[] s : shapes) {
             for (Variant v : Variant.values()) {
                 Problem p = new Problem(v, s[0], s[1], s[2], 1, 1, 99);
@@ -191,6 +193,47 @@ class GemmTest {
                     assertTrue(Arrays.equals(one, four), p + " acc=" + acc + ": 1 vs 4 threads differ");
                 }
             }
+        }
+    }
+
+    /** Shapes that reach every path of Gemm.path, each with the variants that take it. */
+    private static final int[][] PATH_SHAPES = {
+        {128, 10, 256}, {1, 10, 256}, {70, 10, 40}, {33, 7, 100}, {50, 10, 20}, {2, 300, 100}, {9, 80, 70},
+        {40, 70, 1}, {40, 70, 2}, {10, 256, 128}, {60, 90, 70}, {130, 77, 300}, {300, 430, 333}, {1, 300, 101},
+        {1, 700, 600},
+    };
+
+    @Test
+    void everyPathFollowsItsDocumentedSummationOrderBitwise() {
+        java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        long seed = 500;
+        for (int[] s : PATH_SHAPES) {
+            for (Variant v : Variant.values()) {
+                boolean ta = v == Variant.TN;
+                boolean tb = v == Variant.NT;
+                int path = Gemm.path(ta, tb, s[0], s[1], s[2]);
+                seen.add(path);
+                Problem p = new Problem(v, s[0], s[1], s[2], (int) (seed % 3), (int) (seed % 5), seed++);
+                for (boolean acc : new boolean[] {false, true}) {
+                    float[] want = p.c0.clone();
+                    if (path == Gemm.DOT || path == Gemm.DOT_NN) {
+                        ReferenceGemm.laneTree(Vec.LANES, ta, tb, p.m, p.n, p.k, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb,
+                                want, p.cOff, p.ldc, acc);
+                    } else {
+                        ReferenceGemm.inOrderFma(ta, tb, p.m, p.n, p.k, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, want,
+                                p.cOff, p.ldc, acc);
+                    }
+                    for (WorkerPool pool : new WorkerPool[] {pool1, pool4}) {
+                        float[] got = p.fast(pool, acc);
+                        assertTrue(Arrays.equals(want, got), p + " path " + path + " acc=" + acc + " threads="
+                                + pool.threads() + ": not the documented order");
+                    }
+                }
+            }
+        }
+        if (Vec.LANES == 16) {   // the narrow paths take n <= LANES: the shapes are chosen for 16 lanes
+            assertEquals(java.util.Set.of(Gemm.PACKED, Gemm.DOT, Gemm.DOT_NN, Gemm.ROWS, Gemm.DIRECT, Gemm.NARROW_TN),
+                    seen, "PATH_SHAPES should reach every path");
         }
     }
 

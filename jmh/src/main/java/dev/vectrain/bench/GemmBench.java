@@ -1,9 +1,12 @@
 /*
- * GemmBench: JMH throughput of Gemm on the MLP shapes (forward NN, weight-gradient TN, input-gradient
- * NT) and square NN products, for 1 and 2 threads. Setup checks sampled C elements against a double
- * dot product before anything is timed. Score is calls/s; GFLOP/s = score × 2·m·n·k / 1e9
- * (native-bench/run-sgemm does this conversion and compares with OpenBLAS). Run with -prof gc to see
- * that a call allocates nothing.
+ * GemmBench: JMH throughput of Gemm on the MLP 784-512-256-10 shapes and square NN products, for 1
+ * and 2 threads. Dense calls NT for the forward pass (batch x out x in), TN for the weight gradient
+ * (out x in x batch) and NN for the input gradient (batch x in x out); the first shapes are
+ * run-sgemm's list, then the 10-class layer in all three layouts and the batch-1 (GEMV and outer
+ * product) shapes. Setup checks sampled C elements against a double dot product before anything is
+ * timed. C is overwritten (OpenBLAS's beta = 0), also where Dense accumulates. Score is calls/s;
+ * GFLOP/s = score × 2·m·n·k / 1e9 (native-bench/run-sgemm does this conversion and compares with
+ * OpenBLAS). Run with -prof gc to see that a call allocates nothing.
  */
 package dev.vectrain.bench;
 
@@ -34,7 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GemmBench {
     /** "MxNxK:op" with op nn (A·B), nt (A·Bᵀ, B stored n×k) or tn (Aᵀ·B, A stored k×m). */
     @Param({"128x512x784:nn", "128x256x512:nn", "128x10x256:nn", "784x512x128:tn", "128x784x512:nt",
-        "256x256x256:nn", "512x512x512:nn", "1024x1024x1024:nn", "2048x2048x2048:nn"})
+        "256x256x256:nn", "512x512x512:nn", "1024x1024x1024:nn", "2048x2048x2048:nn",
+        "128x10x256:nt", "128x10x256:tn", "10x256x128:tn", "128x256x10:nn",
+        "1x512x784:nt", "1x256x512:nt", "1x10x256:nt", "512x784x1:tn", "256x512x1:tn", "10x256x1:tn",
+        "1x512x256:nn", "1x256x10:nn"})
     public String shape;
 
     @Param({"1", "2"})
