@@ -7,6 +7,7 @@ package dev.vectrain.nn;
 
 import dev.vectrain.kernel.Bias;
 import dev.vectrain.kernel.Gemm;
+import dev.vectrain.kernel.Vec;
 import dev.vectrain.parallel.WorkerPool;
 
 /** Fully connected layer bound to an arena: weight slice (out, in), optional bias slice (out). */
@@ -30,7 +31,9 @@ public final class Dense extends Layer {
         this.wOff = wOff;
         this.bOff = bOff;
         this.maxBatch = maxBatch;
-        this.y = new float[maxBatch * out];
+        // (maxBatch, out) plus one vector of padding: a masked vector access to the last row's tail then stays
+        // inside the array, where the JDK's intrinsic path allocates nothing (past the end it builds a boolean[])
+        this.y = new float[maxBatch * out + Vec.LANES];
         this.dx = new float[maxBatch * in];
     }
 

@@ -6,6 +6,7 @@
  */
 package dev.vectrain.train;
 
+import dev.vectrain.kernel.Vec;
 import dev.vectrain.data.Dataset;
 import dev.vectrain.kernel.Reductions;
 import dev.vectrain.loss.Loss;
@@ -39,7 +40,7 @@ public final class Predictor implements AutoCloseable {
         this.net.setTraining(false);
         this.width = model.outputSize();
         this.input = new float[maxBatch * model.inputSize()];
-        this.scratch = new float[maxBatch * width];
+        this.scratch = new float[maxBatch * width + Vec.LANES];   // (maxBatch, width) + one vector: see Dense.y
         this.classes = new int[maxBatch];
     }
 

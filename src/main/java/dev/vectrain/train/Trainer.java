@@ -8,6 +8,7 @@
  */
 package dev.vectrain.train;
 
+import dev.vectrain.kernel.Vec;
 import dev.vectrain.data.Dataset;
 import dev.vectrain.init.Rng;
 import dev.vectrain.loss.Loss;
@@ -85,7 +86,7 @@ public final class Trainer implements AutoCloseable {
         this.batchX = new float[batchSize * model.inputSize()];
         this.batchLabels = new int[batchSize];
         this.batchTargets = new float[batchSize * width];
-        this.dOut = new float[batchSize * width];
+        this.dOut = new float[batchSize * width + Vec.LANES];   // (batchSize, width) + one vector: see Dense.y
     }
 
     /** Starts configuring a trainer for {@code model}. */

@@ -4,7 +4,7 @@
  * calling thread and on every pool worker ("vectrain-worker-*") with com.sun.management.ThreadMXBean, and
  * prints them as key=value lines. Rounds repeat until the JIT has settled
  * (interpreted or C1-compiled vector code boxes); the smallest round counts. Used by AllocationTest.
- * Arguments: threads, loss name, model spec text (input 64, output 10).
+ * Arguments: threads, loss name, model spec text (input 64, output 10), and optionally the batch size (64).
  */
 package dev.vectrain.train;
 
@@ -88,17 +88,18 @@ final class AllocationMain {
         Dataset data = classification ? Synthetic.blobs(512, 64, 10, 1.0, 0.0, 3) : Synthetic.linear(512, 64, 10, 3);
         Dataset evalSet = classification ? Synthetic.blobs(64, 64, 10, 1.0, 0.0, 4) : Synthetic.linear(64, 64, 10, 4);
         Model m = Model.create(ModelSpec.parse(args[2]), 42);
+        int bs = args.length > 3 ? Integer.parseInt(args[3]) : 64;
         try (Trainer t = Trainer.builder(m).loss(Loss.parse(args[1])).optimizer(Optimizer.adam()).learningRate(1e-3)
-                .clipping(Clipping.byGlobalNorm(1.0).andByValue(0.5)).batchSize(64).evalBatchSize(64)
+                .clipping(Clipping.byGlobalNorm(1.0).andByValue(0.5)).batchSize(bs).evalBatchSize(bs)
                 .threads(threads).build()) {
             long[] workers = workerIds();
             int[] batch = {0};
             Runnable step = () -> {
-                int off = (batch[0]++ % 8) * 64;
+                int off = (batch[0]++ % (512 / bs)) * bs;
                 if (classification) {
-                    t.step(data.features(), off * 64, data.labels(), off, 64);
+                    t.step(data.features(), off * 64, data.labels(), off, bs);
                 } else {
-                    t.step(data.features(), off * 64, data.targets(), off * 10, 64);
+                    t.step(data.features(), off * 64, data.targets(), off * 10, bs);
                 }
             };
             Evaluation into = new Evaluation();

@@ -32,6 +32,16 @@ class AllocationTest {
     }
 
     /**
+     * A batch whose last row ends the logits buffer (batch 128 = the buffer's capacity): the loss's masked vector
+     * access to that row's tail once ran past the array's end, where the JDK builds a boolean[] per call (64 B
+     * a step); the output buffers now carry one vector of padding.
+     */
+    @Test
+    void warmStepsWhoseLastRowEndsTheBufferAllocateNothing() throws Exception {
+        assertNoAllocation("softmax_cross_entropy", "input(64) dense(256) relu dense(10)", "128");
+    }
+
+    /**
      * Up to three fresh JVMs: C2's choices depend on timing, and on a loaded machine one JVM in many has been
      * seen to keep a single boxing compile of an evaluation path for all of its 400 rounds. A real per-call
      * allocation shows in every JVM, so the test passes only when one JVM measures 0 on every thread.
