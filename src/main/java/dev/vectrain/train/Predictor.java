@@ -6,9 +6,9 @@
  */
 package dev.vectrain.train;
 
-import dev.vectrain.kernel.Vec;
 import dev.vectrain.data.Dataset;
 import dev.vectrain.kernel.Reductions;
+import dev.vectrain.kernel.Vec;
 import dev.vectrain.loss.Loss;
 import dev.vectrain.nn.Model;
 import dev.vectrain.nn.Sequential;

@@ -8,9 +8,9 @@
  */
 package dev.vectrain.train;
 
-import dev.vectrain.kernel.Vec;
 import dev.vectrain.data.Dataset;
 import dev.vectrain.init.Rng;
+import dev.vectrain.kernel.Vec;
 import dev.vectrain.loss.Loss;
 import dev.vectrain.nn.Model;
 import dev.vectrain.nn.Parameters;
