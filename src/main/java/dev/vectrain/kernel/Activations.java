@@ -2,7 +2,8 @@
  * Activations: element-wise nonlinearities, forward beside backward.
  * Forward y = f(x); backward dx = f'(x)·dy (overwrites dx), where x is the forward input and y the
  * forward output; each backward reads whichever of them it needs (documented per method).
- * Forward may run in place (x and y the same slice). Tails use masked vectors, so every element goes
+ * Forward and backward may run in place (x and y, or dy and dx, the same slice): each element is read before
+ * it is written and never read again; the layers run backward in place to keep one buffer fewer in cache. Tails use masked vectors, so every element goes
  * through the same arithmetic whatever its position. Kernels built on exp/tanh run one masked loop, so
  * the large VMath body has a single call site and C2 always inlines it (a second call site for a tail
  * hits the inlining node budget, and a vector crossing a real call is boxed). exp and tanh come from VMath (tier-independent,

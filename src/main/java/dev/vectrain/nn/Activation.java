@@ -1,7 +1,8 @@
 /*
  * Activation: an elementwise nonlinearity layer (ReLU, LeakyReLU, Sigmoid, Tanh, GELU) over the
- * Activations kernels. It has no parameters; it owns its output and input-gradient buffers. It is not
- * fused into Dense (kept separate so each piece is tested on its own).
+ * Activations kernels. It has no parameters; it owns its output buffer and computes the input gradient in
+ * place in the dOut it is handed (one buffer fewer to stream through the cache). It is not fused into Dense
+ * (kept separate so each piece is tested on its own).
  */
 package dev.vectrain.nn;
 
@@ -32,7 +33,6 @@ public final class Activation extends SameSizeLayer {
     private final Kind kind;
     private final float alpha;
     private final float[] y;     // (maxBatch, n)
-    private final float[] dx;    // (maxBatch, n)
     private float[] x;           // (rows, n) input of the last forward, not owned
     private int xOff;
 
@@ -42,7 +42,6 @@ public final class Activation extends SameSizeLayer {
         this.kind = kind;
         this.alpha = alpha;
         this.y = new float[maxBatch * n];
-        this.dx = new float[maxBatch * n];
     }
 
     /** The function. */
@@ -66,6 +65,7 @@ public final class Activation extends SameSizeLayer {
         return y;
     }
 
+    /** Computes the input gradient in place in {@code dOut} and returns it. */
     @Override
     public float[] backward(WorkerPool pool, float[] dOut, int rows, boolean needInputGrad) {
         checkRows(rows);
@@ -74,12 +74,12 @@ public final class Activation extends SameSizeLayer {
         }
         int len = rows * n;
         switch (kind) {
-            case RELU -> Activations.reluBackward(len, x, xOff, y, 0, dOut, 0, dx, 0);
-            case LEAKY_RELU -> Activations.leakyReluBackward(len, alpha, x, xOff, y, 0, dOut, 0, dx, 0);
-            case SIGMOID -> Activations.sigmoidBackward(len, x, xOff, y, 0, dOut, 0, dx, 0);
-            case TANH -> Activations.tanhBackward(len, x, xOff, y, 0, dOut, 0, dx, 0);
-            case GELU -> Activations.geluBackward(len, x, xOff, y, 0, dOut, 0, dx, 0);
+            case RELU -> Activations.reluBackward(len, x, xOff, y, 0, dOut, 0, dOut, 0);
+            case LEAKY_RELU -> Activations.leakyReluBackward(len, alpha, x, xOff, y, 0, dOut, 0, dOut, 0);
+            case SIGMOID -> Activations.sigmoidBackward(len, x, xOff, y, 0, dOut, 0, dOut, 0);
+            case TANH -> Activations.tanhBackward(len, x, xOff, y, 0, dOut, 0, dOut, 0);
+            case GELU -> Activations.geluBackward(len, x, xOff, y, 0, dOut, 0, dOut, 0);
         }
-        return dx;
+        return dOut;
     }
 }

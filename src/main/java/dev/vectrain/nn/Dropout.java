@@ -1,7 +1,7 @@
 /*
  * Dropout: inverted dropout. In training mode each activation is kept with probability 1−p and scaled by
  * 1/(1−p), using the layer's own seeded Rng (its state is exportable for checkpoints); in evaluation mode
- * it is the identity. It is not parallel: the mask is drawn serially so results never depend on threads.
+ * it is the identity; backward scales the dOut it is handed in place. It is not parallel: the mask is drawn serially so results never depend on threads.
  */
 package dev.vectrain.nn;
 
@@ -15,7 +15,6 @@ public final class Dropout extends SameSizeLayer {
     private final Rng rng;
     private final float[] mask;   // (maxBatch, n) 0 or 1/(1−p)
     private final float[] y;      // (maxBatch, n)
-    private final float[] dx;     // (maxBatch, n)
 
     /** Dropout with probability {@code rate} in [0, 1), mask stream seeded with {@code seed}. */
     public Dropout(int n, float rate, long seed, int maxBatch) {
@@ -28,7 +27,6 @@ public final class Dropout extends SameSizeLayer {
         this.rng = new Rng(seed);
         this.mask = new float[maxBatch * n];
         this.y = new float[maxBatch * n];
-        this.dx = new float[maxBatch * n];
     }
 
     /** The mask generator (its state is part of a training checkpoint). */
@@ -52,20 +50,20 @@ public final class Dropout extends SameSizeLayer {
         return y;
     }
 
+    /** Computes the input gradient in place in {@code dOut} and returns it. */
     @Override
     public float[] backward(WorkerPool pool, float[] dOut, int rows, boolean needInputGrad) {
         checkRows(rows);
         if (!needInputGrad) {
             return null;
         }
-        int len = rows * n;
         if (!isTraining() || rate == 0f) {
-            System.arraycopy(dOut, 0, dx, 0, len);
-            return dx;
+            return dOut;
         }
+        int len = rows * n;
         for (int i = 0; i < len; i++) {
-            dx[i] = dOut[i] * mask[i];
+            dOut[i] *= mask[i];
         }
-        return dx;
+        return dOut;
     }
 }

@@ -1,8 +1,9 @@
 /*
  * Layer: the contract every network layer follows. A layer owns its output and input-gradient buffers,
  * allocated once for a maximum batch when it is bound; forward returns its own output buffer (offset 0,
- * row stride outputSize()), backward accumulates parameter gradients into the arena and returns its own
- * input-gradient buffer. It is not a description (LayerSpec is) and never allocates after construction.
+ * row stride outputSize()), backward accumulates parameter gradients into the arena and returns the input
+ * gradient: its own buffer, or the dOut it was handed when the gradient is element-wise in it (activations,
+ * dropout compute it in place). It is not a description (LayerSpec is) and never allocates after construction.
  */
 package dev.vectrain.nn;
 
@@ -34,10 +35,12 @@ public abstract class Layer {
 
     /**
      * Back-propagates {@code dOut} (rows at offset 0, stride {@link #outputSize()}) through the last
-     * {@link #forward} call: parameter gradients are ADDED to the arena's gradients.
+     * {@link #forward} call: parameter gradients are ADDED to the arena's gradients. The caller hands
+     * {@code dOut} over: a layer may overwrite it, so its contents are unspecified after the call.
      *
      * @param needInputGrad false lets the first layer skip computing the input gradient
-     * @return the layer's own input-gradient buffer (rows at offset 0, stride {@link #inputSize()}), or null
+     * @return the input gradient (rows at offset 0, stride {@link #inputSize()}) in the layer's own buffer
+     *         or in {@code dOut} itself, or null
      *         when {@code needInputGrad} is false and the layer skipped it
      */
     public abstract float[] backward(WorkerPool pool, float[] dOut, int rows, boolean needInputGrad);

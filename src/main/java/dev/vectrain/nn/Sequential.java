@@ -62,7 +62,7 @@ public final class Sequential {
         return h;
     }
 
-    /** Back-propagates {@code dOut} (offset 0) and accumulates every parameter gradient. */
+    /** Back-propagates {@code dOut} (offset 0; overwritten) and accumulates every parameter gradient. */
     public void backward(WorkerPool pool, float[] dOut, int rows) {
         float[] d = dOut;
         for (int i = layers.length - 1; i >= 0; i--) {

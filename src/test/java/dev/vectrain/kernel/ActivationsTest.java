@@ -127,6 +127,37 @@ class ActivationsTest {
         }
     }
 
+    /** Backward with dx the same slice as dy (how the layers call it) is bitwise the out-of-place result. */
+    @Test
+    void backwardInPlaceIsBitwiseOutOfPlace() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        for (int n : SIZES) {
+            float[] x = random(rnd, n + 2, -6, 6);
+            float[] y = new float[n + 2];
+            float[] dy = random(rnd, n + 3, -1, 1);
+            Activations.sigmoidForward(n, x, 2, y, 2);
+            inPlace("relu' n=" + n, n, x, y, dy, Activations::reluBackward);
+            inPlace("leakyRelu' n=" + n, n, x, y, dy,
+                    (a, b, c, d, e, f, g, h, i) -> Activations.leakyReluBackward(a, ALPHA, b, c, d, e, f, g, h, i));
+            inPlace("sigmoid' n=" + n, n, x, y, dy, Activations::sigmoidBackward);
+            inPlace("tanh' n=" + n, n, x, y, dy, Activations::tanhBackward);
+            inPlace("gelu' n=" + n, n, x, y, dy, Activations::geluBackward);
+        }
+    }
+
+    private static void inPlace(String name, int n, float[] x, float[] y, float[] dy, Bwd bwd) {
+        float[] dx = new float[n + 3];
+        bwd.run(n, x, 2, y, 2, dy, 3, dx, 3);
+        float[] g = dy.clone();
+        bwd.run(n, x, 2, y, 2, g, 3, g, 3);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(dy[i], g[i], 0f, name + " touched the prefix");
+        }
+        float[] expected = dy.clone();
+        System.arraycopy(dx, 3, expected, 3, n);
+        assertBitwise(name + " in place", expected, g);
+    }
+
     @Test
     void backwardMatchesFiniteDifferences() {
         SplittableRandom rnd = new SplittableRandom(5);

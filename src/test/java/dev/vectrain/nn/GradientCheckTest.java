@@ -6,6 +6,7 @@
 package dev.vectrain.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -154,7 +155,9 @@ class GradientCheckTest {
         float[] x = awayFromZero(rnd, n);
         float[] dy = random(rnd, n, 1);
         float[] y = d.forward(pool, x, 0, 1).clone();
-        float[] dx = d.backward(pool, dy, 1, true);
+        float[] handedOver = dy.clone();
+        float[] dx = d.backward(pool, handedOver, 1, true);
+        assertSame(handedOver, dx, "dropout's backward runs in place in the dOut it is handed");
         int kept = 0;
         for (int i = 0; i < n; i++) {
             float m = y[i] / x[i];

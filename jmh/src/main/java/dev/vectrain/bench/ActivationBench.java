@@ -1,6 +1,6 @@
 /*
  * ActivationBench: forward and backward activations. GB/s in the "gigabytes" counter; bytes per
- * call: forward 8n (read x, write y), backward 12n (read x or y, read dy, write dx). The transcendental
+ * call: forward 8n (read x, write y), backward 12n (read x or y, read dy, write dx; in place, dx is dy). The transcendental
  * ones (sigmoid, tanh, GELU) show how far SVML exp/tanh are from the memory bound.
  */
 package dev.vectrain.bench;
@@ -70,6 +70,17 @@ public class ActivationBench {
         Activations.reluBackward(n, x, 0, y, 0, dy, 0, dx, 0);
         t.add(12L * n);
         return dx;
+    }
+
+    /**
+     * ReLU backward as the Activation layer runs it: dx written over dy. The same 12n compulsory bytes, but
+     * two arrays instead of three, and no write-allocate reads of a separate dx.
+     */
+    @Benchmark
+    public float[] reluBackwardInPlace(Traffic t) {
+        Activations.reluBackward(n, x, 0, y, 0, dy, 0, dy, 0);
+        t.add(12L * n);
+        return dy;
     }
 
     @Benchmark
