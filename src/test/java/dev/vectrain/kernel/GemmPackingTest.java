@@ -1,0 +1,58 @@
+/*
+ * GemmPacking: the packed B panels of a transposed B (the 16 x 16 in-register transpose on 16-lane
+ * species, element by element otherwise) against the layout written out by hand: element (p, j) of
+ * op(B) at p*NR + j of its panel, zero past the matrix edge.
+ */
+package dev.vectrain.kernel;
+
+import static dev.vectrain.kernel.GemmMicroKernel.NR;
+import static dev.vectrain.kernel.KernelTesting.assertBitwise;
+import static dev.vectrain.kernel.KernelTesting.random;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class GemmPackingTest {
+    /** The packed layout of rows [p0, p0+kc) and columns [j0, j0+nc) of op(B), B stored n x k (transposed). */
+    private static float[] expectedTransposed(float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc) {
+        int panels = (nc + NR - 1) / NR;
+        float[] dst = new float[panels * kc * NR + 7];
+        Arrays.fill(dst, Float.NaN);
+        for (int q = 0; q < panels; q++) {
+            for (int p = 0; p < kc; p++) {
+                for (int jj = 0; jj < NR; jj++) {
+                    int j = j0 + q * NR + jj;
+                    dst[q * kc * NR + p * NR + jj] = j < j0 + nc ? b[bOff + j * ldb + p0 + p] : 0f;
+                }
+            }
+        }
+        return dst;
+    }
+
+    @Test
+    void transposedPanelsAreTheLayoutWrittenOutByHand() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        int[][] cases = {
+            // n, k, p0, kc, j0, nc
+            {512, 784, 0, 196, 0, 512},     // Dense's forward B: full panels, kc not a multiple of 16
+            {512, 784, 588, 196, 48, 96},   // a later K block, panels from column 48
+            {256, 512, 256, 256, 0, 256},   // kc a multiple of 16
+            {100, 40, 3, 37, 5, 95},        // edge panel narrower than NR, odd offsets
+            {48, 15, 0, 15, 0, 48},         // kc below 16: element-by-element only
+            {7, 33, 1, 32, 0, 7},           // a single narrow panel
+        };
+        for (int[] c : cases) {
+            int n = c[0];
+            int k = c[1];
+            int ldb = k + 3;
+            int bOff = 5;
+            float[] b = random(rnd, bOff + n * ldb, -1, 1);
+            float[] expected = expectedTransposed(b, bOff, ldb, c[2], c[3], c[4], c[5]);
+            float[] dst = new float[expected.length];
+            Arrays.fill(dst, Float.NaN);
+            GemmPacking.packB(true, b, bOff, ldb, c[2], c[3], c[4], c[5], dst);
+            assertBitwise("packB transposed " + Arrays.toString(c), expected, dst);
+        }
+    }
+}
