@@ -29,6 +29,9 @@ final class GemmPacking {
     private static final VectorMask<Float> M4 = lanesWithBit(4);
     private static final VectorMask<Float> M2 = lanesWithBit(2);
     private static final VectorMask<Float> M1 = lanesWithBit(1);
+    /** transpose8x16's first step: lane l takes lane (l mod 8)·2 + l/8 (16 lanes; identity otherwise). */
+    private static final VectorShuffle<Float> HALVES =
+            VectorShuffle.fromOp(S, l -> L == 16 ? ((l & 7) << 1) | (l >> 3) : l);
 
     private GemmPacking() {
     }
@@ -273,6 +276,18 @@ final class GemmPacking {
                 src += lda;
                 d += MR;
             }
+        } else if (L == 16 && MR == 8 && mr == MR) {
+            int kFull = kc - kc % 16;
+            int src = aOff + i0 * lda + p0;
+            for (int p = 0; p < kFull; p += 16) {
+                transpose8x16(a, src + p, lda, dst, p * MR);
+            }
+            for (int i = 0; i < MR; i++) {
+                int row = src + i * lda;
+                for (int p = kFull; p < kc; p++) {
+                    dst[p * MR + i] = a[row + p];
+                }
+            }
         } else {
             for (int i = 0; i < mr; i++) {
                 int src = aOff + (i0 + i) * lda + p0;
@@ -290,5 +305,67 @@ final class GemmPacking {
                 }
             }
         }
+    }
+
+    /**
+     * Writes the 8 rows x 16 columns block whose rows start at {@code a[src + r*lda]} as 16 columns of 8
+     * ({@code dst[o + c*8 + r]}), 16 lanes only. Lane c of a row first moves to lane (c &amp; 1)·8 + c/2;
+     * three lane-XOR/blend stages (see transpose16) then exchange the row index with the low three lane
+     * bits, so vector m holds columns 2m and 2m+1. Contiguous loads and stores instead of stores MR apart.
+     */
+    private static void transpose8x16(float[] a, int src, int lda, float[] dst, int o) {
+        FloatVector v0 = FloatVector.fromArray(S, a, src).rearrange(HALVES);
+        FloatVector v1 = FloatVector.fromArray(S, a, src + lda).rearrange(HALVES);
+        FloatVector v2 = FloatVector.fromArray(S, a, src + 2 * lda).rearrange(HALVES);
+        FloatVector v3 = FloatVector.fromArray(S, a, src + 3 * lda).rearrange(HALVES);
+        FloatVector v4 = FloatVector.fromArray(S, a, src + 4 * lda).rearrange(HALVES);
+        FloatVector v5 = FloatVector.fromArray(S, a, src + 5 * lda).rearrange(HALVES);
+        FloatVector v6 = FloatVector.fromArray(S, a, src + 6 * lda).rearrange(HALVES);
+        FloatVector v7 = FloatVector.fromArray(S, a, src + 7 * lda).rearrange(HALVES);
+        FloatVector t;
+        t = v0;
+        v0 = t.blend(v4.rearrange(X4), M4);
+        v4 = t.rearrange(X4).blend(v4, M4);
+        t = v1;
+        v1 = t.blend(v5.rearrange(X4), M4);
+        v5 = t.rearrange(X4).blend(v5, M4);
+        t = v2;
+        v2 = t.blend(v6.rearrange(X4), M4);
+        v6 = t.rearrange(X4).blend(v6, M4);
+        t = v3;
+        v3 = t.blend(v7.rearrange(X4), M4);
+        v7 = t.rearrange(X4).blend(v7, M4);
+        t = v0;
+        v0 = t.blend(v2.rearrange(X2), M2);
+        v2 = t.rearrange(X2).blend(v2, M2);
+        t = v1;
+        v1 = t.blend(v3.rearrange(X2), M2);
+        v3 = t.rearrange(X2).blend(v3, M2);
+        t = v4;
+        v4 = t.blend(v6.rearrange(X2), M2);
+        v6 = t.rearrange(X2).blend(v6, M2);
+        t = v5;
+        v5 = t.blend(v7.rearrange(X2), M2);
+        v7 = t.rearrange(X2).blend(v7, M2);
+        t = v0;
+        v0 = t.blend(v1.rearrange(X1), M1);
+        v1 = t.rearrange(X1).blend(v1, M1);
+        t = v2;
+        v2 = t.blend(v3.rearrange(X1), M1);
+        v3 = t.rearrange(X1).blend(v3, M1);
+        t = v4;
+        v4 = t.blend(v5.rearrange(X1), M1);
+        v5 = t.rearrange(X1).blend(v5, M1);
+        t = v6;
+        v6 = t.blend(v7.rearrange(X1), M1);
+        v7 = t.rearrange(X1).blend(v7, M1);
+        v0.intoArray(dst, o);
+        v1.intoArray(dst, o + 16);
+        v2.intoArray(dst, o + 32);
+        v3.intoArray(dst, o + 48);
+        v4.intoArray(dst, o + 64);
+        v5.intoArray(dst, o + 80);
+        v6.intoArray(dst, o + 96);
+        v7.intoArray(dst, o + 112);
     }
 }

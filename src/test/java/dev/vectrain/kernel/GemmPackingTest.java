@@ -1,10 +1,12 @@
 /*
- * GemmPacking: the packed B panels of a transposed B (the 16 x 16 in-register transpose on 16-lane
- * species, element by element otherwise) against the layout written out by hand: element (p, j) of
- * op(B) at p*NR + j of its panel, zero past the matrix edge.
+ * GemmPacking: the packed B panels of a transposed B and the packed A micro-panels of a normal A (the
+ * in-register transposes on 16-lane species, element by element otherwise) against the layouts written
+ * out by hand: element (p, j) of op(B) at p*NR + j of its panel, element (i, p) of op(A) at p*MR + i;
+ * zero past the matrix edge.
  */
 package dev.vectrain.kernel;
 
+import static dev.vectrain.kernel.GemmMicroKernel.MR;
 import static dev.vectrain.kernel.GemmMicroKernel.NR;
 import static dev.vectrain.kernel.KernelTesting.assertBitwise;
 import static dev.vectrain.kernel.KernelTesting.random;
@@ -53,6 +55,39 @@ class GemmPackingTest {
             Arrays.fill(dst, Float.NaN);
             GemmPacking.packB(true, b, bOff, ldb, c[2], c[3], c[4], c[5], dst);
             assertBitwise("packB transposed " + Arrays.toString(c), expected, dst);
+        }
+    }
+
+    @Test
+    void normalAMicroPanelsAreTheLayoutWrittenOutByHand() {
+        SplittableRandom rnd = new SplittableRandom(18);
+        int[][] cases = {
+            // m, k, i0, mr, p0, kc
+            {128, 784, 0, MR, 0, 196},       // Dense's forward A: full micro-panel, kc not a multiple of 16
+            {128, 784, 120, MR, 588, 196},   // the last panel of a later K block
+            {64, 512, 8, MR, 256, 256},      // kc a multiple of 16
+            {13, 40, 8, 5, 3, 37},           // an edge panel with fewer rows than MR
+            {8, 15, 0, MR, 0, 15},           // kc below 16: element by element only
+        };
+        for (int[] c : cases) {
+            int lda = c[1] + 5;
+            int aOff = 3;
+            float[] a = random(rnd, aOff + c[0] * lda, -1, 1);
+            int i0 = c[2];
+            int mr = Math.min(c[3], c[0] - i0);
+            int p0 = c[4];
+            int kc = c[5];
+            float[] expected = new float[kc * MR + 5];
+            Arrays.fill(expected, Float.NaN);
+            for (int p = 0; p < kc; p++) {
+                for (int i = 0; i < MR; i++) {
+                    expected[p * MR + i] = i < mr ? a[aOff + (i0 + i) * lda + p0 + p] : 0f;
+                }
+            }
+            float[] dst = new float[expected.length];
+            Arrays.fill(dst, Float.NaN);
+            GemmPacking.packA(false, a, aOff, lda, i0, mr, p0, kc, dst);
+            assertBitwise("packA normal " + Arrays.toString(c), expected, dst);
         }
     }
 }
