@@ -20,25 +20,20 @@ class VMathTest {
 
     /** Scalar replica of VMath.exp, operation for operation. */
     static float exp(float x) {
-        float xc = x < VMath.EXP_LO || x > VMath.EXP_HI ? 0f : x;
-        float n = Math.fma(xc, 1.44269504088896341f, 12582912f) - 12582912f;
-        float r = Math.fma(n, -0.693359375f, xc);
+        float bias = 12582912f + 126f;
+        float t = Math.fma(x, 1.44269504088896341f, bias);
+        int ti = Math.min(Float.floatToRawIntBits(t), Float.floatToRawIntBits(bias + 128f));
+        float n = Float.intBitsToFloat(ti) - bias;
+        float r = Math.fma(n, -0.693359375f, x);
         r = Math.fma(n, 2.12194440e-4f, r);
-        float r2 = r * r;
-        float p = Math.fma(r, 1.9875691500E-4f, 1.3981999507E-3f);
-        p = Math.fma(p, r, 8.3334519073E-3f);
-        p = Math.fma(p, r, 4.1665795894E-2f);
-        p = Math.fma(p, r, 1.6666665459E-1f);
-        p = Math.fma(p, r, 5.0000001201E-1f);
-        p = Math.fma(p, r2, r) + 1f;
-        float y = p * Float.intBitsToFloat(((int) n + 126) << 23) * 2f;
-        if (x < VMath.EXP_LO) {
-            y = 0f;
-        }
-        if (x > VMath.EXP_HI) {
-            y = Float.POSITIVE_INFINITY;
-        }
-        return y;
+        float p = Math.fma(r, 2 * 1.3814613e-3f, 2 * 8.3687101e-3f);
+        p = Math.fma(p, r, 2 * 4.1668389e-2f);
+        p = Math.fma(p, r, 2 * 1.6666521e-1f);
+        p = Math.fma(p, r, 2 * 4.9999994e-1f);
+        p = Math.fma(p, r, 2f);
+        p = Math.fma(p, r, 2f);
+        float y = p * Float.intBitsToFloat(ti << 23);
+        return x < VMath.EXP_LO ? 0f : y;
     }
 
     private static float[] sweep(double lo, double hi, int n) {
