@@ -82,6 +82,50 @@ class VMathTest {
         }
     }
 
+    /**
+     * The top of the range, where n = 128 is capped on t's bits and overflow must come out of the
+     * arithmetic: every float in [88, 89] is within 2 ulp (or +Inf exactly when the float result
+     * overflows), +Inf above EXP_HI, and bit-for-bit the scalar replica; huge inputs and a NaN with the
+     * sign bit set (what x86 arithmetic produces) behave too.
+     */
+    @Test
+    void expOverflowBoundaryAndSpecialBitPatterns() {
+        int count = 0;
+        for (float v = 88f; v <= 89f; v = Math.nextUp(v)) {
+            count++;
+        }
+        float[] x = new float[(count + Vec.LANES - 1) / Vec.LANES * Vec.LANES];
+        float v = 88f;
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.min(v, 89f);
+            v = Math.nextUp(v);
+        }
+        float[] y = apply(VMath::exp, x);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToRawIntBits(exp(x[i])), Float.floatToRawIntBits(y[i]), "replica at " + x[i]);
+            float exact = (float) Math.exp(x[i]);
+            if (x[i] > VMath.EXP_HI || Float.isInfinite(exact)) {
+                assertEquals(Float.POSITIVE_INFINITY, y[i], "exp(" + x[i] + ")");
+            } else {
+                assertTrue(Math.abs(y[i] - Math.exp(x[i])) <= MAX_ULP * Math.ulp(exact), "exp(" + x[i] + ") = " + y[i]);
+            }
+        }
+        float[] specials = {Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7fc00001), Float.MAX_VALUE,
+            -Float.MAX_VALUE, 1e30f, -1e30f, 8.7e6f, -8.7e6f, Math.nextUp(VMath.EXP_HI), Math.nextDown(VMath.EXP_LO)};
+        float[] in = new float[Vec.LANES];
+        for (int i = 0; i < specials.length; i += in.length) {
+            for (int j = 0; j < in.length; j++) {
+                in[j] = specials[(i + j) % specials.length];
+            }
+            float[] out = apply(VMath::exp, in);
+            for (int j = 0; j < in.length; j++) {
+                float s = in[j];
+                float expected = Float.isNaN(s) ? Float.NaN : s > 0 ? Float.POSITIVE_INFINITY : 0f;
+                assertEquals(expected, out[j], "exp(" + s + ", bits " + Integer.toHexString(Float.floatToRawIntBits(s)) + ")");
+            }
+        }
+    }
+
     @Test
     void tanhAndLog1pAreAccurate() {
         float[] x = sweep(-12, 12, 16 * 1024);
