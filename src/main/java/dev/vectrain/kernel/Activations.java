@@ -13,6 +13,7 @@
 package dev.vectrain.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -26,10 +27,12 @@ public final class Activations {
     /** The cubic coefficient of the GELU tanh approximation. */
     static final float GELU_C = 0.044715f;
     /**
-     * GELU backward clamps x to ±GELU_CLAMP: beyond it σ(2u) is 0 or 1 to float precision, so the
-     * gradient is already 0 or 1, and the clamp keeps x³ from overflowing into 0·∞ = NaN.
+     * GELU backward clamps x to ±GELU_CLAMP in the factor x·(1 + 3c·x²): beyond it σ(2u) is 0 or 1 to
+     * float precision, so the gradient is already 0 or 1, and the clamp keeps x³ from overflowing into
+     * 0·∞ = NaN.
      */
     static final float GELU_CLAMP = 10f;
+    private static final int CLAMP_BITS = Float.floatToRawIntBits(GELU_CLAMP);
 
     private Activations() {
     }
@@ -220,10 +223,13 @@ public final class Activations {
         }
     }
 
-    /** 0.5·x·(1 + tanh(u)) written as x / (1 + exp(−2u)): one exp, one division, no cancellation at u ≪ 0. */
+    /**
+     * 0.5·x·(1 + tanh(u)) written as x / (1 + exp(−2u)): one exp, one division, no cancellation at u ≪ 0;
+     * −2u = x·(x²·(−2kc) − 2k), so the negation costs no lane operation.
+     */
     private static FloatVector gelu(FloatVector v) {
-        FloatVector u2 = v.mul(v).fma(GELU_C, 1f).mul(v).mul(2f * GELU_K);
-        return v.div(VMath.exp(u2.neg()).add(1f));
+        FloatVector u2n = v.mul(v).fma(-2f * GELU_K * GELU_C, -2f * GELU_K).mul(v);
+        return v.div(VMath.exp(u2n).add(1f));
     }
 
     /**
@@ -241,14 +247,20 @@ public final class Activations {
         }
     }
 
-    /** With s = σ(2u) = (1 + tanh(u))/2: GELU'(x) = s·(1 + 2k·x·(1 + 3c·x²)·(1 − s)). */
+    /**
+     * With s = σ(2u) = (1 + tanh(u))/2: GELU'(x) = s·(1 + 2k·x·(1 + 3c·x²)·(1 − s)). s comes from the
+     * unclamped x (exp saturates it to exactly 0 or 1, and NaN stays NaN); only the factor
+     * x·(1 + 3c·x²), which would overflow into 0·∞ = NaN, takes x clamped to ±GELU_CLAMP. The clamp
+     * works on the bits (integer min of |x|, sign put back): four cheap integer operations, where
+     * lanewise MIN/MAX with Java's NaN and −0.0 rules compile to several instructions each.
+     */
     private static FloatVector geluGrad(FloatVector v) {
-        FloatVector xc = v.max(-GELU_CLAMP).min(GELU_CLAMP);
-        FloatVector x2 = xc.mul(xc);
-        FloatVector u2 = x2.fma(GELU_C, 1f).mul(xc).mul(2f * GELU_K);
+        IntVector bits = v.reinterpretAsInts();
+        FloatVector xc = bits.and(0x7fffffff).min(CLAMP_BITS).or(bits.and(0x80000000)).reinterpretAsFloats();
+        FloatVector u2n = v.mul(v).fma(-2f * GELU_K * GELU_C, -2f * GELU_K).mul(v);
         FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector sg = one.div(VMath.exp(u2.neg()).add(one));
-        FloatVector inner = x2.fma(3f * GELU_C, 1f).mul(xc).mul(2f * GELU_K).mul(one.sub(sg));
+        FloatVector sg = one.div(VMath.exp(u2n).add(one));
+        FloatVector inner = xc.mul(xc).fma(6f * GELU_K * GELU_C, 2f * GELU_K).mul(xc).mul(one.sub(sg));
         return sg.fma(inner, sg);
     }
 }

@@ -3,7 +3,8 @@
  * beside backward. Shapes: logits, probs, dLogits (rows x classes) contiguous; labels (rows).
  * Stable for any finite logits (|z| up to ~1e38): each row is shifted by its maximum before exp, and
  * the loss is computed as log(sum) + max − z[label] in double. NaN in a row's logits surfaces as NaN
- * probabilities and a NaN loss. exp is VMath.exp (tier-independent). It is not a generic softmax layer (no temperature, no masking).
+ * probabilities and a NaN loss (through exp and the row sum, not through the maximum). exp is VMath.exp
+ * (tier-independent). It is not a generic softmax layer (no temperature, no masking).
  */
 package dev.vectrain.kernel;
 
@@ -81,20 +82,43 @@ public final class SoftmaxCrossEntropy {
     // Per-row helpers: small enough for C2 to inline VMath.exp and laneSum into each, and returning
     // scalars, so no vector crosses a call that might not be inlined (such a vector is boxed per call).
 
-    /** Row maximum (Math.max semantics: a NaN makes the maximum NaN). */
+    /**
+     * Row maximum by compare and blend (two lane operations per vector; lanewise MAX with Java's NaN
+     * and −0.0 rules compiles to several instructions), four independent maxima for the latency. A NaN
+     * is not picked up here, but exp(NaN − max) is NaN, so the row sum, all of its probabilities and the
+     * loss still come out NaN.
+     */
     private static float rowMax(int classes, float[] logits, int lb) {
         int bound = S.loopBound(classes);
-        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int bound4 = classes - classes % (4 * L);
+        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector m1 = m0;
+        FloatVector m2 = m0;
+        FloatVector m3 = m0;
         int c = 0;
+        for (; c < bound4; c += 4 * L) {
+            FloatVector v0 = FloatVector.fromArray(S, logits, lb + c);
+            FloatVector v1 = FloatVector.fromArray(S, logits, lb + c + L);
+            FloatVector v2 = FloatVector.fromArray(S, logits, lb + c + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, logits, lb + c + 3 * L);
+            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+            m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
+            m2 = m2.blend(v2, v2.compare(VectorOperators.GT, m2));
+            m3 = m3.blend(v3, v3.compare(VectorOperators.GT, m3));
+        }
         for (; c < bound; c += L) {
-            vmax = vmax.max(FloatVector.fromArray(S, logits, lb + c));
+            FloatVector v = FloatVector.fromArray(S, logits, lb + c);
+            m0 = m0.blend(v, v.compare(VectorOperators.GT, m0));
         }
         if (c < classes) {
             VectorMask<Float> m = S.indexInRange(c, classes);
-            FloatVector v = FloatVector.fromArray(S, logits, lb + c, m).blend(Float.NEGATIVE_INFINITY, m.not());
-            vmax = vmax.max(v);
+            FloatVector v = FloatVector.fromArray(S, logits, lb + c, m);
+            m0 = m0.blend(v, v.compare(VectorOperators.GT, m0).and(m));
         }
-        return vmax.reduceLanes(VectorOperators.MAX);
+        m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+        m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
+        m0 = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
+        return m0.reduceLanes(VectorOperators.MAX);
     }
 
     /**

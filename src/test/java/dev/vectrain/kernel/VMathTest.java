@@ -20,25 +20,20 @@ class VMathTest {
 
     /** Scalar replica of VMath.exp, operation for operation. */
     static float exp(float x) {
-        float xc = x < VMath.EXP_LO || x > VMath.EXP_HI ? 0f : x;
-        float n = Math.fma(xc, 1.44269504088896341f, 12582912f) - 12582912f;
-        float r = Math.fma(n, -0.693359375f, xc);
+        float bias = 12582912f + 126f;
+        float t = Math.fma(x, 1.44269504088896341f, bias);
+        int ti = Math.min(Float.floatToRawIntBits(t), Float.floatToRawIntBits(bias + 128f));
+        float n = Float.intBitsToFloat(ti) - bias;
+        float r = Math.fma(n, -0.693359375f, x);
         r = Math.fma(n, 2.12194440e-4f, r);
-        float r2 = r * r;
-        float p = Math.fma(r, 1.9875691500E-4f, 1.3981999507E-3f);
-        p = Math.fma(p, r, 8.3334519073E-3f);
-        p = Math.fma(p, r, 4.1665795894E-2f);
-        p = Math.fma(p, r, 1.6666665459E-1f);
-        p = Math.fma(p, r, 5.0000001201E-1f);
-        p = Math.fma(p, r2, r) + 1f;
-        float y = p * Float.intBitsToFloat(((int) n + 126) << 23) * 2f;
-        if (x < VMath.EXP_LO) {
-            y = 0f;
-        }
-        if (x > VMath.EXP_HI) {
-            y = Float.POSITIVE_INFINITY;
-        }
-        return y;
+        float p = Math.fma(r, 2 * 1.3814613e-3f, 2 * 8.3687101e-3f);
+        p = Math.fma(p, r, 2 * 4.1668389e-2f);
+        p = Math.fma(p, r, 2 * 1.6666521e-1f);
+        p = Math.fma(p, r, 2 * 4.9999994e-1f);
+        p = Math.fma(p, r, 2f);
+        p = Math.fma(p, r, 2f);
+        float y = p * Float.intBitsToFloat(ti << 23);
+        return x < VMath.EXP_LO ? 0f : y;
     }
 
     private static float[] sweep(double lo, double hi, int n) {
@@ -83,6 +78,50 @@ class VMathTest {
             }
             for (int i = 0; i < 200; i++) {
                 y = apply(VMath::exp, x);
+            }
+        }
+    }
+
+    /**
+     * The top of the range, where n = 128 is capped on t's bits and overflow must come out of the
+     * arithmetic: every float in [88, 89] is within 2 ulp (or +Inf exactly when the float result
+     * overflows), +Inf above EXP_HI, and bit-for-bit the scalar replica; huge inputs and a NaN with the
+     * sign bit set (what x86 arithmetic produces) behave too.
+     */
+    @Test
+    void expOverflowBoundaryAndSpecialBitPatterns() {
+        int count = 0;
+        for (float v = 88f; v <= 89f; v = Math.nextUp(v)) {
+            count++;
+        }
+        float[] x = new float[(count + Vec.LANES - 1) / Vec.LANES * Vec.LANES];
+        float v = 88f;
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.min(v, 89f);
+            v = Math.nextUp(v);
+        }
+        float[] y = apply(VMath::exp, x);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToRawIntBits(exp(x[i])), Float.floatToRawIntBits(y[i]), "replica at " + x[i]);
+            float exact = (float) Math.exp(x[i]);
+            if (x[i] > VMath.EXP_HI || Float.isInfinite(exact)) {
+                assertEquals(Float.POSITIVE_INFINITY, y[i], "exp(" + x[i] + ")");
+            } else {
+                assertTrue(Math.abs(y[i] - Math.exp(x[i])) <= MAX_ULP * Math.ulp(exact), "exp(" + x[i] + ") = " + y[i]);
+            }
+        }
+        float[] specials = {Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7fc00001), Float.MAX_VALUE,
+            -Float.MAX_VALUE, 1e30f, -1e30f, 8.7e6f, -8.7e6f, Math.nextUp(VMath.EXP_HI), Math.nextDown(VMath.EXP_LO)};
+        float[] in = new float[Vec.LANES];
+        for (int i = 0; i < specials.length; i += in.length) {
+            for (int j = 0; j < in.length; j++) {
+                in[j] = specials[(i + j) % specials.length];
+            }
+            float[] out = apply(VMath::exp, in);
+            for (int j = 0; j < in.length; j++) {
+                float s = in[j];
+                float expected = Float.isNaN(s) ? Float.NaN : s > 0 ? Float.POSITIVE_INFINITY : 0f;
+                assertEquals(expected, out[j], "exp(" + s + ", bits " + Integer.toHexString(Float.floatToRawIntBits(s)) + ")");
             }
         }
     }
