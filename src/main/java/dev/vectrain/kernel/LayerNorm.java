@@ -152,19 +152,21 @@ public final class LayerNorm {
      */
     private static long gradientSums(int cols, float[] dy, int db, float[] xhat, int hb, float[] gamma, int gOff,
             float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
-        // one masked loop (all lanes set but in the last vector): with a separate tail copy of the body
-        // the method exceeds C2's inlining budget and laneSum below is called with boxed vectors
+        // unmasked vector loop and a scalar tail: a masked load or store (and indexInRange) on every vector
+        // costs about three times the loop below at cols = 1024; a masked vector tail, a second copy of the
+        // body, would push the method past C2's inlining budget and box the vectors of the lane sums
         FloatVector sg = FloatVector.zero(S);
         FloatVector sgx = FloatVector.zero(S);
-        for (int c = 0; c < cols; c += L) {
-            VectorMask<Float> m = S.indexInRange(c, cols);
-            FloatVector d = FloatVector.fromArray(S, dy, db + c, m);
-            FloatVector h = FloatVector.fromArray(S, xhat, hb + c, m);
-            FloatVector g = d.mul(FloatVector.fromArray(S, gamma, gOff + c, m));
+        int bound = S.loopBound(cols);
+        int c = 0;
+        for (; c < bound; c += L) {
+            FloatVector d = FloatVector.fromArray(S, dy, db + c);
+            FloatVector h = FloatVector.fromArray(S, xhat, hb + c);
+            FloatVector g = d.mul(FloatVector.fromArray(S, gamma, gOff + c));
             sg = sg.add(g);
             sgx = g.fma(h, sgx);
-            d.fma(h, FloatVector.fromArray(S, dGamma, dgOff + c, m)).intoArray(dGamma, dgOff + c, m);
-            d.add(FloatVector.fromArray(S, dBeta, dbOff + c, m)).intoArray(dBeta, dbOff + c, m);
+            d.fma(h, FloatVector.fromArray(S, dGamma, dgOff + c)).intoArray(dGamma, dgOff + c);
+            d.add(FloatVector.fromArray(S, dBeta, dbOff + c)).intoArray(dBeta, dbOff + c);
         }
         // both lane sums are Reductions.laneSum written inline: after the loop, C2 may decline to inline a
         // call to it (NodeCountInliningCutoff, depending on the profile) and would box its argument per row
@@ -182,8 +184,19 @@ public final class LayerNorm {
         }
         sg = sg.add(sg.rearrange(Reductions.SWAP1));
         sgx = sgx.add(sgx.rearrange(Reductions.SWAP1));
-        long hi = Float.floatToRawIntBits(sg.lane(0));
-        long lo = Float.floatToRawIntBits(sgx.lane(0));
+        float sumG = sg.lane(0);
+        float sumGx = sgx.lane(0);
+        for (; c < cols; c++) {
+            float d = dy[db + c];
+            float h = xhat[hb + c];
+            float g = d * gamma[gOff + c];
+            sumG += g;
+            sumGx = Math.fma(g, h, sumGx);
+            dGamma[dgOff + c] = Math.fma(d, h, dGamma[dgOff + c]);
+            dBeta[dbOff + c] += d;
+        }
+        long hi = Float.floatToRawIntBits(sumG);
+        long lo = Float.floatToRawIntBits(sumGx);
         return (hi << 32) | (lo & 0xFFFF_FFFFL);
     }
 
