@@ -9,7 +9,7 @@
  * per-column sums in the small mean/invStd outputs (forward) or a per-pool scratch (backward). Every
  * column's statistics are therefore computed by the same operations in the same row order whatever
  * the pool size: results are bitwise identical for any number of threads (and with a null pool).
- * Variance by two passes, never E[x²] − μ².
+ * Variance by two passes over each block of rows (merged with Chan et al.'s update), never E[x²] − μ².
  * It is not a layer: it keeps no running state of its own.
  */
 package dev.vectrain.kernel;
@@ -113,28 +113,89 @@ public final class BatchNorm {
 
     /**
      * Forward for columns [c0, c1) (c0 a multiple of LANES). Streams x row by row (contiguous reads) and
-     * accumulates each column's sums in the caller's mean and invStd arrays, which stay in L1.
+     * accumulates each column's sums in the caller's mean and invStd arrays, which stay in L1. When x has
+     * more than blockRows(cols) rows, the statistics are computed per block of rows (sum, then squared
+     * deviations while the block is still in L2) and merged block after block (Chan et al.), so x is read
+     * from memory twice instead of three times.
      */
     static void forwardColumns(int c0, int c1, int rows, int cols, float[] x, int xOff, float[] gamma, int gOff,
             float[] beta, int bOff, float eps, float momentum, float[] runMean, int rmOff, float[] runVar, int rvOff,
             float[] mean, float[] invStd, float[] xhat, float[] y, int yOff) {
         int full = c0 + (c1 - c0) / L * L;
-        // pass 1: column sums in mean[], rows in order
-        java.util.Arrays.fill(mean, c0, c1, 0f);
-        for (int r = 0; r < rows; r++) {
-            sumRow(c0, c1, full, x, xOff + r * cols, mean);
-        }
-        finishMean(c0, c1, rows, mean);
-        // pass 2: centred sums of squares in invStd[]
-        java.util.Arrays.fill(invStd, c0, c1, 0f);
-        for (int r = 0; r < rows; r++) {
-            squaredDeviationsRow(c0, c1, full, x, xOff + r * cols, mean, invStd);
+        int block = blockRows(cols);
+        if (rows <= block) {
+            // pass 1: column sums in mean[], rows in order
+            blockSums(c0, c1, full, 0, rows, cols, x, xOff, mean);
+            // pass 2: centred sums of squares in invStd[]
+            blockSquaredDeviations(c0, c1, full, 0, rows, cols, x, xOff, mean, invStd, 0);
+        } else {
+            blockStatistics(c0, c1, full, rows, cols, block, x, xOff, mean, invStd, xhat);
         }
         finishStatistics(c0, c1, rows, eps, momentum, runMean, rmOff, runVar, rvOff, mean, invStd);
         // pass 3: normalise, affine
         for (int r = 0; r < rows; r++) {
             normalizeRow(c0, c1, full, x, xOff + r * cols, gamma, gOff, beta, bOff, mean, invStd, xhat, r * cols, y,
                     yOff + r * cols);
+        }
+    }
+
+    /** Bytes of x per block of rows in forwardTrain's statistics: a block is read twice, from L2 the second time. */
+    private static final int BLOCK_BYTES = 256 * 1024;
+
+    /** Rows per statistics block; depends on cols only (never on the thread count), at least 2. */
+    static int blockRows(int cols) {
+        return Math.max(2, BLOCK_BYTES / (Float.BYTES * Math.max(1, cols)));
+    }
+
+    /**
+     * mean[c0 .. c1) = column means and invStd[c0 .. c1) = centred sums of squares of rows [0, rows), blocks
+     * of `block` rows merged in order: n = na + nb, d = mean_b − mean_a, mean = mean_a + d·nb/n,
+     * M2 = M2_a + M2_b + d²·na·nb/n. xhat's first two rows (columns c0 .. c1) hold the block's mean and M2;
+     * pass 3 overwrites them.
+     */
+    private static void blockStatistics(int c0, int c1, int full, int rows, int cols, int block, float[] x, int xOff,
+            float[] mean, float[] invStd, float[] xhat) {
+        blockSums(c0, c1, full, 0, block, cols, x, xOff, mean);
+        blockSquaredDeviations(c0, c1, full, 0, block, cols, x, xOff, mean, invStd, 0);
+        for (int r0 = block; r0 < rows; r0 += block) {
+            int r1 = Math.min(rows, r0 + block);
+            blockSums(c0, c1, full, r0, r1, cols, x, xOff, xhat);
+            blockSquaredDeviations(c0, c1, full, r0, r1, cols, x, xOff, xhat, xhat, cols);
+            mergeBlock(c0, c1, r0, r1 - r0, cols, mean, invStd, xhat);
+        }
+    }
+
+    /** mean[c0 .. c1) = mean over rows [r0, r1) of x (columns c0 .. c1). */
+    private static void blockSums(int c0, int c1, int full, int r0, int r1, int cols, float[] x, int xOff,
+            float[] mean) {
+        java.util.Arrays.fill(mean, c0, c1, 0f);
+        for (int r = r0; r < r1; r++) {
+            sumRow(c0, c1, full, x, xOff + r * cols, mean);
+        }
+        finishMean(c0, c1, r1 - r0, mean);
+    }
+
+    /** q[qOff + c0 .. qOff + c1) = Σ over rows [r0, r1) of (x − mean)². */
+    private static void blockSquaredDeviations(int c0, int c1, int full, int r0, int r1, int cols, float[] x,
+            int xOff, float[] mean, float[] q, int qOff) {
+        java.util.Arrays.fill(q, qOff + c0, qOff + c1, 0f);
+        for (int r = r0; r < r1; r++) {
+            squaredDeviationsRow(c0, c1, full, x, xOff + r * cols, mean, q, qOff);
+        }
+    }
+
+    /** Merges the block statistics of nb rows in xhat (mean at c, M2 at cols + c) into the first na rows'. */
+    private static void mergeBlock(int c0, int c1, int na, int nb, int cols, float[] mean, float[] m2,
+            float[] xhat) {
+        float wb = (float) ((double) nb / (na + nb));
+        float wd = (float) ((double) na * nb / (na + nb));
+        for (int c = c0; c < c1; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector ma = FloatVector.fromArray(S, mean, c, m);
+            FloatVector d = FloatVector.fromArray(S, xhat, c, m).sub(ma);
+            ma.add(d.mul(wb)).intoArray(mean, c, m);
+            FloatVector.fromArray(S, m2, c, m).add(FloatVector.fromArray(S, xhat, cols + c, m)).add(d.mul(d).mul(wd))
+                    .intoArray(m2, c, m);
         }
     }
 
@@ -163,17 +224,18 @@ public final class BatchNorm {
         }
     }
 
-    /** q[c0 .. c1) += (x − mean)² for one row. */
-    private static void squaredDeviationsRow(int c0, int c1, int full, float[] x, int p, float[] mean, float[] q) {
+    /** q[qOff + c0 .. qOff + c1) += (x − mean)² for one row. */
+    private static void squaredDeviationsRow(int c0, int c1, int full, float[] x, int p, float[] mean, float[] q,
+            int qOff) {
         int c = c0;
         for (; c < full; c += L) {
             FloatVector d = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, mean, c));
-            d.fma(d, FloatVector.fromArray(S, q, c)).intoArray(q, c);
+            d.fma(d, FloatVector.fromArray(S, q, qOff + c)).intoArray(q, qOff + c);
         }
         if (c < c1) {
             VectorMask<Float> m = S.indexInRange(c, c1);
             FloatVector d = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, mean, c, m));
-            d.fma(d, FloatVector.fromArray(S, q, c, m)).intoArray(q, c, m);
+            d.fma(d, FloatVector.fromArray(S, q, qOff + c, m)).intoArray(q, qOff + c, m);
         }
     }
 

@@ -45,6 +45,21 @@ class NormsTest {
         }
     }
 
+    /** Shapes around the statistics block size of forwardTrain: one block, a last block of 1 row, several. */
+    @Test
+    void batchNormBlockedStatisticsAgree() {
+        SplittableRandom rnd = new SplittableRandom(19);
+        for (int cols : new int[] {17, 100, 1000}) {
+            int block = BatchNorm.blockRows(cols);
+            for (int rows : new int[] {block, block + 1, 2 * block - 1, 3 * block + 2}) {
+                batchNormCase(rnd, null, rows, cols);
+            }
+        }
+        try (WorkerPool pool = new WorkerPool(2)) {
+            batchNormCase(rnd, pool, 2 * BatchNorm.blockRows(300) + 1, 300);
+        }
+    }
+
     private static void batchNormCase(SplittableRandom rnd, WorkerPool pool, int rows, int cols) {
         String at = rows + "x" + cols;
         int size = rows * cols;
