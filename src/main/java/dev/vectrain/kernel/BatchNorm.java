@@ -169,7 +169,14 @@ public final class BatchNorm {
     private static void blockSums(int c0, int c1, int full, int r0, int r1, int cols, float[] x, int xOff,
             float[] mean) {
         java.util.Arrays.fill(mean, c0, c1, 0f);
-        for (int r = r0; r < r1; r++) {
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            sumRows4(c0, full, cols, x, xOff + r * cols, mean);
+            for (int k = 0; k < 4 && full < c1; k++) {
+                sumRow(full, c1, full, x, xOff + (r + k) * cols, mean);
+            }
+        }
+        for (; r < r1; r++) {
             sumRow(c0, c1, full, x, xOff + r * cols, mean);
         }
         finishMean(c0, c1, r1 - r0, mean);
@@ -179,7 +186,14 @@ public final class BatchNorm {
     private static void blockSquaredDeviations(int c0, int c1, int full, int r0, int r1, int cols, float[] x,
             int xOff, float[] mean, float[] q, int qOff) {
         java.util.Arrays.fill(q, qOff + c0, qOff + c1, 0f);
-        for (int r = r0; r < r1; r++) {
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            squaredDeviationsRows4(c0, full, cols, x, xOff + r * cols, mean, q, qOff);
+            for (int k = 0; k < 4 && full < c1; k++) {
+                squaredDeviationsRow(full, c1, full, x, xOff + (r + k) * cols, mean, q, qOff);
+            }
+        }
+        for (; r < r1; r++) {
             squaredDeviationsRow(c0, c1, full, x, xOff + r * cols, mean, q, qOff);
         }
     }
@@ -202,6 +216,34 @@ public final class BatchNorm {
     // Per-row helpers (here and in backward): one vector loop each, small enough for C2 to compile and
     // inline them whole; a single large method either fails C1 (out of registers, so it never leaves
     // tier 2, where vector operations box) or exceeds C2's inlining budget, and boxes vectors per call.
+    // The *Rows4 variants take four consecutive rows over full vectors [c0, c1): a column's sum is loaded
+    // and stored once per four rows instead of once per row, and gets the same additions in the same row
+    // order as four calls of the one-row helper, so results are bitwise the same.
+
+    /** mean[c0 .. c1) += four rows of x starting at p (full vectors only). */
+    private static void sumRows4(int c0, int c1, int cols, float[] x, int p, float[] mean) {
+        for (int c = c0; c < c1; c += L) {
+            int q = p + c;
+            FloatVector.fromArray(S, mean, c).add(FloatVector.fromArray(S, x, q))
+                    .add(FloatVector.fromArray(S, x, q + cols)).add(FloatVector.fromArray(S, x, q + 2 * cols))
+                    .add(FloatVector.fromArray(S, x, q + 3 * cols)).intoArray(mean, c);
+        }
+    }
+
+    /** q[qOff + c0 .. qOff + c1) += (x − mean)² over four rows starting at p (full vectors only). */
+    private static void squaredDeviationsRows4(int c0, int c1, int cols, float[] x, int p, float[] mean, float[] q,
+            int qOff) {
+        for (int c = c0; c < c1; c += L) {
+            int a = p + c;
+            FloatVector mu = FloatVector.fromArray(S, mean, c);
+            FloatVector d0 = FloatVector.fromArray(S, x, a).sub(mu);
+            FloatVector d1 = FloatVector.fromArray(S, x, a + cols).sub(mu);
+            FloatVector d2 = FloatVector.fromArray(S, x, a + 2 * cols).sub(mu);
+            FloatVector d3 = FloatVector.fromArray(S, x, a + 3 * cols).sub(mu);
+            d3.fma(d3, d2.fma(d2, d1.fma(d1, d0.fma(d0, FloatVector.fromArray(S, q, qOff + c)))))
+                    .intoArray(q, qOff + c);
+        }
+    }
 
     /** mean[c0 .. c1) += x row (columns c0 .. c1). */
     private static void sumRow(int c0, int c1, int full, float[] x, int p, float[] mean) {
@@ -415,11 +457,18 @@ public final class BatchNorm {
         int full = c0 + (c1 - c0) / L * L;
         java.util.Arrays.fill(scratch, c0, c1, 0f);
         java.util.Arrays.fill(scratch, cols + c0, cols + c1, 0f);
-        for (int r = 0; r < rows; r++) {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            backwardSumsRows4(c0, full, cols, dy, dyOff + r * cols, xhat, r * cols, scratch);
+            for (int k = 0; k < 4 && full < c1; k++) {
+                backwardSumsRow(full, c1, full, cols, dy, dyOff + (r + k) * cols, xhat, (r + k) * cols, scratch);
+            }
+        }
+        for (; r < rows; r++) {
             backwardSumsRow(c0, c1, full, cols, dy, dyOff + r * cols, xhat, r * cols, scratch);
         }
         backwardFinishSums(c0, c1, rows, cols, gamma, gOff, invStd, dGamma, dgOff, dBeta, dbOff, scratch);
-        for (int r = 0; r < rows; r++) {
+        for (r = 0; r < rows; r++) {
             backwardDxRow(c0, c1, full, rows, cols, dy, dyOff + r * cols, xhat, r * cols, dx, dxOff + r * cols,
                     scratch);
         }
@@ -442,6 +491,25 @@ public final class BatchNorm {
             FloatVector.fromArray(S, scratch, c, m).add(d).intoArray(scratch, c, m);
             d.fma(FloatVector.fromArray(S, xhat, ph + c, m), FloatVector.fromArray(S, scratch, sdh + c, m))
                     .intoArray(scratch, sdh + c, m);
+        }
+    }
+
+    /** backwardSumsRow for four rows starting at (pd, ph), full vectors [c0, c1) only (see sumRows4). */
+    private static void backwardSumsRows4(int c0, int c1, int cols, float[] dy, int pd, float[] xhat, int ph,
+            float[] scratch) {
+        int sdh = cols;
+        for (int c = c0; c < c1; c += L) {
+            int a = pd + c;
+            int b = ph + c;
+            FloatVector d0 = FloatVector.fromArray(S, dy, a);
+            FloatVector d1 = FloatVector.fromArray(S, dy, a + cols);
+            FloatVector d2 = FloatVector.fromArray(S, dy, a + 2 * cols);
+            FloatVector d3 = FloatVector.fromArray(S, dy, a + 3 * cols);
+            FloatVector.fromArray(S, scratch, c).add(d0).add(d1).add(d2).add(d3).intoArray(scratch, c);
+            FloatVector t = d0.fma(FloatVector.fromArray(S, xhat, b), FloatVector.fromArray(S, scratch, sdh + c));
+            t = d1.fma(FloatVector.fromArray(S, xhat, b + cols), t);
+            t = d2.fma(FloatVector.fromArray(S, xhat, b + 2 * cols), t);
+            d3.fma(FloatVector.fromArray(S, xhat, b + 3 * cols), t).intoArray(scratch, sdh + c);
         }
     }
 
