@@ -150,18 +150,74 @@ public final class BatchNorm {
     /**
      * mean[c0 .. c1) = column means and invStd[c0 .. c1) = centred sums of squares of rows [0, rows), blocks
      * of `block` rows merged in order: n = na + nb, d = mean_b − mean_a, mean = mean_a + d·nb/n,
-     * M2 = M2_a + M2_b + d²·na·nb/n. xhat's first two rows (columns c0 .. c1) hold the block's mean and M2;
-     * pass 3 overwrites them.
+     * M2 = M2_a + M2_b + d²·na·nb/n. d is the block's mean deviation from mean_a (Σ(x − mean_a)/nb), never
+     * the difference of two means of large values, which would cancel. xhat's first three rows (columns
+     * c0 .. c1) hold the block's centre mean_a + d, its M2 and d; pass 3 overwrites them. The first block's
+     * mean is corrected by its mean deviation from the float sum's mean, since every later d is measured
+     * from it.
      */
     private static void blockStatistics(int c0, int c1, int full, int rows, int cols, int block, float[] x, int xOff,
             float[] mean, float[] invStd, float[] xhat) {
         blockSums(c0, c1, full, 0, block, cols, x, xOff, mean);
+        blockDeviation(c0, c1, full, 0, block, cols, x, xOff, mean, xhat);
+        System.arraycopy(xhat, c0, mean, c0, c1 - c0);
         blockSquaredDeviations(c0, c1, full, 0, block, cols, x, xOff, mean, invStd, 0);
         for (int r0 = block; r0 < rows; r0 += block) {
             int r1 = Math.min(rows, r0 + block);
-            blockSums(c0, c1, full, r0, r1, cols, x, xOff, xhat);
+            blockDeviation(c0, c1, full, r0, r1, cols, x, xOff, mean, xhat);
             blockSquaredDeviations(c0, c1, full, r0, r1, cols, x, xOff, xhat, xhat, cols);
             mergeBlock(c0, c1, r0, r1 - r0, cols, mean, invStd, xhat);
+        }
+    }
+
+    /** xhat[2·cols + c] = d = Σ over rows [r0, r1) of (x − mean) / (r1 − r0); xhat[c] = mean + d. */
+    private static void blockDeviation(int c0, int c1, int full, int r0, int r1, int cols, float[] x, int xOff,
+            float[] mean, float[] xhat) {
+        int dOff = 2 * cols;
+        java.util.Arrays.fill(xhat, dOff + c0, dOff + c1, 0f);
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            deviationRows4(c0, full, cols, x, xOff + r * cols, mean, xhat, dOff);
+            for (int k = 0; k < 4 && full < c1; k++) {
+                deviationRow(full, c1, full, x, xOff + (r + k) * cols, mean, xhat, dOff);
+            }
+        }
+        for (; r < r1; r++) {
+            deviationRow(c0, c1, full, x, xOff + r * cols, mean, xhat, dOff);
+        }
+        FloatVector n = FloatVector.broadcast(S, (float) (r1 - r0));
+        for (int c = c0; c < c1; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector d = FloatVector.fromArray(S, xhat, dOff + c, m).div(n);
+            d.intoArray(xhat, dOff + c, m);
+            FloatVector.fromArray(S, mean, c, m).add(d).intoArray(xhat, c, m);
+        }
+    }
+
+    /** s[sOff + c0 .. sOff + c1) += x − mean for one row. */
+    private static void deviationRow(int c0, int c1, int full, float[] x, int p, float[] mean, float[] s, int sOff) {
+        int c = c0;
+        for (; c < full; c += L) {
+            FloatVector d = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, mean, c));
+            FloatVector.fromArray(S, s, sOff + c).add(d).intoArray(s, sOff + c);
+        }
+        if (c < c1) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector d = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, mean, c, m));
+            FloatVector.fromArray(S, s, sOff + c, m).add(d).intoArray(s, sOff + c, m);
+        }
+    }
+
+    /** deviationRow for four rows starting at p, full vectors [c0, c1) only (see sumRows4). */
+    private static void deviationRows4(int c0, int c1, int cols, float[] x, int p, float[] mean, float[] s,
+            int sOff) {
+        for (int c = c0; c < c1; c += L) {
+            int a = p + c;
+            FloatVector mu = FloatVector.fromArray(S, mean, c);
+            FloatVector.fromArray(S, s, sOff + c).add(FloatVector.fromArray(S, x, a).sub(mu))
+                    .add(FloatVector.fromArray(S, x, a + cols).sub(mu))
+                    .add(FloatVector.fromArray(S, x, a + 2 * cols).sub(mu))
+                    .add(FloatVector.fromArray(S, x, a + 3 * cols).sub(mu)).intoArray(s, sOff + c);
         }
     }
 
@@ -198,7 +254,7 @@ public final class BatchNorm {
         }
     }
 
-    /** Merges the block statistics of nb rows in xhat (mean at c, M2 at cols + c) into the first na rows'. */
+    /** Merges the block statistics of nb rows in xhat (M2 at cols + c, d at 2·cols + c) into the first na rows'. */
     private static void mergeBlock(int c0, int c1, int na, int nb, int cols, float[] mean, float[] m2,
             float[] xhat) {
         float wb = (float) ((double) nb / (na + nb));
@@ -206,7 +262,7 @@ public final class BatchNorm {
         for (int c = c0; c < c1; c += L) {
             VectorMask<Float> m = S.indexInRange(c, c1);
             FloatVector ma = FloatVector.fromArray(S, mean, c, m);
-            FloatVector d = FloatVector.fromArray(S, xhat, c, m).sub(ma);
+            FloatVector d = FloatVector.fromArray(S, xhat, 2 * cols + c, m);
             ma.add(d.mul(wb)).intoArray(mean, c, m);
             FloatVector.fromArray(S, m2, c, m).add(FloatVector.fromArray(S, xhat, cols + c, m)).add(d.mul(d).mul(wd))
                     .intoArray(m2, c, m);

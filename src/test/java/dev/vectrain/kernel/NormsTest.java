@@ -62,7 +62,7 @@ class NormsTest {
 
     /**
      * Columns with a mean far from 0 (1000 ± 1), over many blocks and blocks with drifting means: the merged
-     * block statistics keep invStd to 1e-3 (E[x²] − μ² in float would be off by ~20 % here).
+     * block statistics keep invStd to 1e-4 (E[x²] − μ² in float would be off by ~20 % here).
      */
     @Test
     void batchNormBlockedStatisticsStayStableForLargeMeans() {
@@ -87,7 +87,7 @@ class NormsTest {
         ReferenceNorms.batchNormForwardTrain(rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
                 new float[cols], 0, mean2, invStd2, new float[size], new float[size], 0);
         assertClose("bn mean, large mean", mean2, 0, mean, 0, cols, 0, 1e-6);
-        assertClose("bn invStd, large mean", invStd2, 0, invStd, 0, cols, 0, 1e-3);
+        assertClose("bn invStd, large mean", invStd2, 0, invStd, 0, cols, 0, 1e-4);
     }
 
     private static void batchNormCase(SplittableRandom rnd, WorkerPool pool, int rows, int cols) {
