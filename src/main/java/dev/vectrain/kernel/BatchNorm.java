@@ -6,7 +6,8 @@
  *
  * Work is split by columns into ranges aligned to LANES, one per worker. Each worker streams its
  * column range of every row in order 0..rows-1 (contiguous reads the prefetchers follow), keeping
- * per-column sums in the small mean/invStd outputs (forward) or a per-pool scratch (backward). Every
+ * per-column sums in the small mean/invStd outputs (forward; beyond one block of rows also in xhat's first
+ * three rows, until the normalise pass overwrites them) or a per-pool scratch (backward). Every
  * column's statistics are therefore computed by the same operations in the same row order whatever
  * the pool size: results are bitwise identical for any number of threads (and with a null pool).
  * Variance by two passes over each block of rows (merged with Chan et al.'s update), never E[x²] − μ².
