@@ -6,10 +6,11 @@
  *
  * Work is split by columns into ranges aligned to LANES, one per worker. Each worker streams its
  * column range of every row in order 0..rows-1 (contiguous reads the prefetchers follow), keeping
- * per-column sums in the small mean/invStd outputs (forward) or a per-pool scratch (backward). Every
+ * per-column sums in the small mean/invStd outputs (forward; beyond one block of rows also in xhat's first
+ * three rows, until the normalise pass overwrites them) or a per-pool scratch (backward). Every
  * column's statistics are therefore computed by the same operations in the same row order whatever
  * the pool size: results are bitwise identical for any number of threads (and with a null pool).
- * Variance by two passes, never E[x²] − μ².
+ * Variance by two passes over each block of rows (merged with Chan et al.'s update), never E[x²] − μ².
  * It is not a layer: it keeps no running state of its own.
  */
 package dev.vectrain.kernel;
@@ -113,22 +114,23 @@ public final class BatchNorm {
 
     /**
      * Forward for columns [c0, c1) (c0 a multiple of LANES). Streams x row by row (contiguous reads) and
-     * accumulates each column's sums in the caller's mean and invStd arrays, which stay in L1.
+     * accumulates each column's sums in the caller's mean and invStd arrays, which stay in L1. When x has
+     * more than blockRows(cols) rows, the statistics are computed per block of rows (sum, then squared
+     * deviations while the block is still in L2) and merged block after block (Chan et al.), so x is read
+     * from memory twice instead of three times.
      */
     static void forwardColumns(int c0, int c1, int rows, int cols, float[] x, int xOff, float[] gamma, int gOff,
             float[] beta, int bOff, float eps, float momentum, float[] runMean, int rmOff, float[] runVar, int rvOff,
             float[] mean, float[] invStd, float[] xhat, float[] y, int yOff) {
         int full = c0 + (c1 - c0) / L * L;
-        // pass 1: column sums in mean[], rows in order
-        java.util.Arrays.fill(mean, c0, c1, 0f);
-        for (int r = 0; r < rows; r++) {
-            sumRow(c0, c1, full, x, xOff + r * cols, mean);
-        }
-        finishMean(c0, c1, rows, mean);
-        // pass 2: centred sums of squares in invStd[]
-        java.util.Arrays.fill(invStd, c0, c1, 0f);
-        for (int r = 0; r < rows; r++) {
-            squaredDeviationsRow(c0, c1, full, x, xOff + r * cols, mean, invStd);
+        int block = blockRows(cols);
+        if (rows <= block) {
+            // pass 1: column sums in mean[], rows in order
+            blockSums(c0, c1, full, 0, rows, cols, x, xOff, mean);
+            // pass 2: centred sums of squares in invStd[]
+            blockSquaredDeviations(c0, c1, full, 0, rows, cols, x, xOff, mean, invStd, 0);
+        } else {
+            blockStatistics(c0, c1, full, rows, cols, block, x, xOff, mean, invStd, xhat);
         }
         finishStatistics(c0, c1, rows, eps, momentum, runMean, rmOff, runVar, rvOff, mean, invStd);
         // pass 3: normalise, affine
@@ -138,9 +140,167 @@ public final class BatchNorm {
         }
     }
 
+    /** Bytes of x per block of rows in forwardTrain's statistics: a block is read twice, from L2 the second time. */
+    private static final int BLOCK_BYTES = 256 * 1024;
+
+    /** Rows per statistics block; depends on cols only (never on the thread count), at least 2. */
+    static int blockRows(int cols) {
+        return Math.max(2, BLOCK_BYTES / (Float.BYTES * Math.max(1, cols)));
+    }
+
+    /**
+     * mean[c0 .. c1) = column means and invStd[c0 .. c1) = centred sums of squares of rows [0, rows), blocks
+     * of `block` rows merged in order: n = na + nb, d = mean_b − mean_a, mean = mean_a + d·nb/n,
+     * M2 = M2_a + M2_b + d²·na·nb/n. d is the block's mean deviation from mean_a (Σ(x − mean_a)/nb), never
+     * the difference of two means of large values, which would cancel. xhat's first three rows (columns
+     * c0 .. c1) hold the block's centre mean_a + d, its M2 and d; pass 3 overwrites them. The first block's
+     * mean is corrected by its mean deviation from the float sum's mean, since every later d is measured
+     * from it.
+     */
+    private static void blockStatistics(int c0, int c1, int full, int rows, int cols, int block, float[] x, int xOff,
+            float[] mean, float[] invStd, float[] xhat) {
+        blockSums(c0, c1, full, 0, block, cols, x, xOff, mean);
+        blockDeviation(c0, c1, full, 0, block, cols, x, xOff, mean, xhat);
+        System.arraycopy(xhat, c0, mean, c0, c1 - c0);
+        blockSquaredDeviations(c0, c1, full, 0, block, cols, x, xOff, mean, invStd, 0);
+        for (int r0 = block; r0 < rows; r0 += block) {
+            int r1 = Math.min(rows, r0 + block);
+            blockDeviation(c0, c1, full, r0, r1, cols, x, xOff, mean, xhat);
+            blockSquaredDeviations(c0, c1, full, r0, r1, cols, x, xOff, xhat, xhat, cols);
+            mergeBlock(c0, c1, r0, r1 - r0, cols, mean, invStd, xhat);
+        }
+    }
+
+    /** xhat[2·cols + c] = d = Σ over rows [r0, r1) of (x − mean) / (r1 − r0); xhat[c] = mean + d. */
+    private static void blockDeviation(int c0, int c1, int full, int r0, int r1, int cols, float[] x, int xOff,
+            float[] mean, float[] xhat) {
+        int dOff = 2 * cols;
+        java.util.Arrays.fill(xhat, dOff + c0, dOff + c1, 0f);
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            deviationRows4(c0, full, cols, x, xOff + r * cols, mean, xhat, dOff);
+            for (int k = 0; k < 4 && full < c1; k++) {
+                deviationRow(full, c1, full, x, xOff + (r + k) * cols, mean, xhat, dOff);
+            }
+        }
+        for (; r < r1; r++) {
+            deviationRow(c0, c1, full, x, xOff + r * cols, mean, xhat, dOff);
+        }
+        FloatVector n = FloatVector.broadcast(S, (float) (r1 - r0));
+        for (int c = c0; c < c1; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector d = FloatVector.fromArray(S, xhat, dOff + c, m).div(n);
+            d.intoArray(xhat, dOff + c, m);
+            FloatVector.fromArray(S, mean, c, m).add(d).intoArray(xhat, c, m);
+        }
+    }
+
+    /** s[sOff + c0 .. sOff + c1) += x − mean for one row. */
+    private static void deviationRow(int c0, int c1, int full, float[] x, int p, float[] mean, float[] s, int sOff) {
+        int c = c0;
+        for (; c < full; c += L) {
+            FloatVector d = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, mean, c));
+            FloatVector.fromArray(S, s, sOff + c).add(d).intoArray(s, sOff + c);
+        }
+        if (c < c1) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector d = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, mean, c, m));
+            FloatVector.fromArray(S, s, sOff + c, m).add(d).intoArray(s, sOff + c, m);
+        }
+    }
+
+    /** deviationRow for four rows starting at p, full vectors [c0, c1) only (see sumRows4). */
+    private static void deviationRows4(int c0, int c1, int cols, float[] x, int p, float[] mean, float[] s,
+            int sOff) {
+        for (int c = c0; c < c1; c += L) {
+            int a = p + c;
+            FloatVector mu = FloatVector.fromArray(S, mean, c);
+            FloatVector.fromArray(S, s, sOff + c).add(FloatVector.fromArray(S, x, a).sub(mu))
+                    .add(FloatVector.fromArray(S, x, a + cols).sub(mu))
+                    .add(FloatVector.fromArray(S, x, a + 2 * cols).sub(mu))
+                    .add(FloatVector.fromArray(S, x, a + 3 * cols).sub(mu)).intoArray(s, sOff + c);
+        }
+    }
+
+    /** mean[c0 .. c1) = mean over rows [r0, r1) of x (columns c0 .. c1). */
+    private static void blockSums(int c0, int c1, int full, int r0, int r1, int cols, float[] x, int xOff,
+            float[] mean) {
+        java.util.Arrays.fill(mean, c0, c1, 0f);
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            sumRows4(c0, full, cols, x, xOff + r * cols, mean);
+            for (int k = 0; k < 4 && full < c1; k++) {
+                sumRow(full, c1, full, x, xOff + (r + k) * cols, mean);
+            }
+        }
+        for (; r < r1; r++) {
+            sumRow(c0, c1, full, x, xOff + r * cols, mean);
+        }
+        finishMean(c0, c1, r1 - r0, mean);
+    }
+
+    /** q[qOff + c0 .. qOff + c1) = Σ over rows [r0, r1) of (x − mean)². */
+    private static void blockSquaredDeviations(int c0, int c1, int full, int r0, int r1, int cols, float[] x,
+            int xOff, float[] mean, float[] q, int qOff) {
+        java.util.Arrays.fill(q, qOff + c0, qOff + c1, 0f);
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            squaredDeviationsRows4(c0, full, cols, x, xOff + r * cols, mean, q, qOff);
+            for (int k = 0; k < 4 && full < c1; k++) {
+                squaredDeviationsRow(full, c1, full, x, xOff + (r + k) * cols, mean, q, qOff);
+            }
+        }
+        for (; r < r1; r++) {
+            squaredDeviationsRow(c0, c1, full, x, xOff + r * cols, mean, q, qOff);
+        }
+    }
+
+    /** Merges the block statistics of nb rows in xhat (M2 at cols + c, d at 2·cols + c) into the first na rows'. */
+    private static void mergeBlock(int c0, int c1, int na, int nb, int cols, float[] mean, float[] m2,
+            float[] xhat) {
+        float wb = (float) ((double) nb / (na + nb));
+        float wd = (float) ((double) na * nb / (na + nb));
+        for (int c = c0; c < c1; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector ma = FloatVector.fromArray(S, mean, c, m);
+            FloatVector d = FloatVector.fromArray(S, xhat, 2 * cols + c, m);
+            ma.add(d.mul(wb)).intoArray(mean, c, m);
+            FloatVector.fromArray(S, m2, c, m).add(FloatVector.fromArray(S, xhat, cols + c, m)).add(d.mul(d).mul(wd))
+                    .intoArray(m2, c, m);
+        }
+    }
+
     // Per-row helpers (here and in backward): one vector loop each, small enough for C2 to compile and
     // inline them whole; a single large method either fails C1 (out of registers, so it never leaves
     // tier 2, where vector operations box) or exceeds C2's inlining budget, and boxes vectors per call.
+    // The *Rows4 variants take four consecutive rows over full vectors [c0, c1): a column's sum is loaded
+    // and stored once per four rows instead of once per row, and gets the same additions in the same row
+    // order as four calls of the one-row helper, so results are bitwise the same.
+
+    /** mean[c0 .. c1) += four rows of x starting at p (full vectors only). */
+    private static void sumRows4(int c0, int c1, int cols, float[] x, int p, float[] mean) {
+        for (int c = c0; c < c1; c += L) {
+            int q = p + c;
+            FloatVector.fromArray(S, mean, c).add(FloatVector.fromArray(S, x, q))
+                    .add(FloatVector.fromArray(S, x, q + cols)).add(FloatVector.fromArray(S, x, q + 2 * cols))
+                    .add(FloatVector.fromArray(S, x, q + 3 * cols)).intoArray(mean, c);
+        }
+    }
+
+    /** q[qOff + c0 .. qOff + c1) += (x − mean)² over four rows starting at p (full vectors only). */
+    private static void squaredDeviationsRows4(int c0, int c1, int cols, float[] x, int p, float[] mean, float[] q,
+            int qOff) {
+        for (int c = c0; c < c1; c += L) {
+            int a = p + c;
+            FloatVector mu = FloatVector.fromArray(S, mean, c);
+            FloatVector d0 = FloatVector.fromArray(S, x, a).sub(mu);
+            FloatVector d1 = FloatVector.fromArray(S, x, a + cols).sub(mu);
+            FloatVector d2 = FloatVector.fromArray(S, x, a + 2 * cols).sub(mu);
+            FloatVector d3 = FloatVector.fromArray(S, x, a + 3 * cols).sub(mu);
+            d3.fma(d3, d2.fma(d2, d1.fma(d1, d0.fma(d0, FloatVector.fromArray(S, q, qOff + c)))))
+                    .intoArray(q, qOff + c);
+        }
+    }
 
     /** mean[c0 .. c1) += x row (columns c0 .. c1). */
     private static void sumRow(int c0, int c1, int full, float[] x, int p, float[] mean) {
@@ -163,17 +323,18 @@ public final class BatchNorm {
         }
     }
 
-    /** q[c0 .. c1) += (x − mean)² for one row. */
-    private static void squaredDeviationsRow(int c0, int c1, int full, float[] x, int p, float[] mean, float[] q) {
+    /** q[qOff + c0 .. qOff + c1) += (x − mean)² for one row. */
+    private static void squaredDeviationsRow(int c0, int c1, int full, float[] x, int p, float[] mean, float[] q,
+            int qOff) {
         int c = c0;
         for (; c < full; c += L) {
             FloatVector d = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, mean, c));
-            d.fma(d, FloatVector.fromArray(S, q, c)).intoArray(q, c);
+            d.fma(d, FloatVector.fromArray(S, q, qOff + c)).intoArray(q, qOff + c);
         }
         if (c < c1) {
             VectorMask<Float> m = S.indexInRange(c, c1);
             FloatVector d = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, mean, c, m));
-            d.fma(d, FloatVector.fromArray(S, q, c, m)).intoArray(q, c, m);
+            d.fma(d, FloatVector.fromArray(S, q, qOff + c, m)).intoArray(q, qOff + c, m);
         }
     }
 
@@ -353,11 +514,18 @@ public final class BatchNorm {
         int full = c0 + (c1 - c0) / L * L;
         java.util.Arrays.fill(scratch, c0, c1, 0f);
         java.util.Arrays.fill(scratch, cols + c0, cols + c1, 0f);
-        for (int r = 0; r < rows; r++) {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            backwardSumsRows4(c0, full, cols, dy, dyOff + r * cols, xhat, r * cols, scratch);
+            for (int k = 0; k < 4 && full < c1; k++) {
+                backwardSumsRow(full, c1, full, cols, dy, dyOff + (r + k) * cols, xhat, (r + k) * cols, scratch);
+            }
+        }
+        for (; r < rows; r++) {
             backwardSumsRow(c0, c1, full, cols, dy, dyOff + r * cols, xhat, r * cols, scratch);
         }
         backwardFinishSums(c0, c1, rows, cols, gamma, gOff, invStd, dGamma, dgOff, dBeta, dbOff, scratch);
-        for (int r = 0; r < rows; r++) {
+        for (r = 0; r < rows; r++) {
             backwardDxRow(c0, c1, full, rows, cols, dy, dyOff + r * cols, xhat, r * cols, dx, dxOff + r * cols,
                     scratch);
         }
@@ -380,6 +548,25 @@ public final class BatchNorm {
             FloatVector.fromArray(S, scratch, c, m).add(d).intoArray(scratch, c, m);
             d.fma(FloatVector.fromArray(S, xhat, ph + c, m), FloatVector.fromArray(S, scratch, sdh + c, m))
                     .intoArray(scratch, sdh + c, m);
+        }
+    }
+
+    /** backwardSumsRow for four rows starting at (pd, ph), full vectors [c0, c1) only (see sumRows4). */
+    private static void backwardSumsRows4(int c0, int c1, int cols, float[] dy, int pd, float[] xhat, int ph,
+            float[] scratch) {
+        int sdh = cols;
+        for (int c = c0; c < c1; c += L) {
+            int a = pd + c;
+            int b = ph + c;
+            FloatVector d0 = FloatVector.fromArray(S, dy, a);
+            FloatVector d1 = FloatVector.fromArray(S, dy, a + cols);
+            FloatVector d2 = FloatVector.fromArray(S, dy, a + 2 * cols);
+            FloatVector d3 = FloatVector.fromArray(S, dy, a + 3 * cols);
+            FloatVector.fromArray(S, scratch, c).add(d0).add(d1).add(d2).add(d3).intoArray(scratch, c);
+            FloatVector t = d0.fma(FloatVector.fromArray(S, xhat, b), FloatVector.fromArray(S, scratch, sdh + c));
+            t = d1.fma(FloatVector.fromArray(S, xhat, b + cols), t);
+            t = d2.fma(FloatVector.fromArray(S, xhat, b + 2 * cols), t);
+            d3.fma(FloatVector.fromArray(S, xhat, b + 3 * cols), t).intoArray(scratch, sdh + c);
         }
     }
 

@@ -45,6 +45,51 @@ class NormsTest {
         }
     }
 
+    /** Shapes around the statistics block size of forwardTrain: one block, a last block of 1 row, several. */
+    @Test
+    void batchNormBlockedStatisticsAgree() {
+        SplittableRandom rnd = new SplittableRandom(19);
+        for (int cols : new int[] {17, 100, 1000}) {
+            int block = BatchNorm.blockRows(cols);
+            for (int rows : new int[] {block, block + 1, 2 * block - 1, 3 * block + 2}) {
+                batchNormCase(rnd, null, rows, cols);
+            }
+        }
+        try (WorkerPool pool = new WorkerPool(2)) {
+            batchNormCase(rnd, pool, 2 * BatchNorm.blockRows(300) + 1, 300);
+        }
+    }
+
+    /**
+     * Columns with a mean far from 0 (1000 ± 1), over many blocks and blocks with drifting means: the merged
+     * block statistics keep invStd to 1e-4 (E[x²] − μ² in float would be off by ~20 % here).
+     */
+    @Test
+    void batchNormBlockedStatisticsStayStableForLargeMeans() {
+        SplittableRandom rnd = new SplittableRandom(20);
+        int cols = 40;
+        int rows = 7 * BatchNorm.blockRows(cols) + 3;
+        int size = rows * cols;
+        float[] x = random(rnd, size, 999, 1001);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                x[r * cols + c] += (float) r / rows;
+            }
+        }
+        float[] gamma = random(rnd, cols, 0.5, 1.5);
+        float[] beta = random(rnd, cols, -1, 1);
+        float[] mean = new float[cols];
+        float[] invStd = new float[cols];
+        float[] mean2 = new float[cols];
+        float[] invStd2 = new float[cols];
+        BatchNorm.forwardTrain(null, rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
+                new float[cols], 0, mean, invStd, new float[size], new float[size], 0);
+        ReferenceNorms.batchNormForwardTrain(rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
+                new float[cols], 0, mean2, invStd2, new float[size], new float[size], 0);
+        assertClose("bn mean, large mean", mean2, 0, mean, 0, cols, 0, 1e-6);
+        assertClose("bn invStd, large mean", invStd2, 0, invStd, 0, cols, 0, 1e-4);
+    }
+
     private static void batchNormCase(SplittableRandom rnd, WorkerPool pool, int rows, int cols) {
         String at = rows + "x" + cols;
         int size = rows * cols;
