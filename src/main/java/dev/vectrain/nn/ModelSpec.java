@@ -18,6 +18,7 @@ import java.util.Locale;
 public final class ModelSpec {
     private final int inputSize;
     private final List<LayerSpec> layers;
+    private final int outputSize;   // derived once: the evaluation path asks per call, and must not allocate
 
     /** A spec with input width {@code inputSize}; dense layers with a null initializer get the default. */
     public ModelSpec(int inputSize, List<LayerSpec> layers) {
@@ -29,6 +30,7 @@ public final class ModelSpec {
         }
         this.inputSize = inputSize;
         this.layers = List.copyOf(resolveDefaults(layers));
+        this.outputSize = inputSizeOf(this.layers.size());
     }
 
     private static List<LayerSpec> resolveDefaults(List<LayerSpec> in) {
@@ -70,11 +72,7 @@ public final class ModelSpec {
 
     /** Width of the model's output. */
     public int outputSize() {
-        int w = inputSize;
-        for (LayerSpec s : layers) {
-            w = s.outputSize(w);
-        }
-        return w;
+        return outputSize;
     }
 
     /** Input width of layer {@code index}. */

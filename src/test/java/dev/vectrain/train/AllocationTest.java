@@ -25,7 +25,11 @@ class AllocationTest {
                 + "dense(32) tanh dense(32) sigmoid dense(32) leaky_relu(0.1) dense(10)");
     }
 
-    /** Layer norm (its kernel once boxed vectors when warm; now split into small per-row helpers). */
+    /**
+     * Layer norm (its kernel once boxed vectors when warm; now split into small per-row helpers). This case also
+     * caught ModelSpec.outputSize() iterating its layer list on every evaluate() call: a 32-byte iterator that C2
+     * removed in only some JVMs (4 of 6 allocated 640 B per 20 evaluations), so the test failed about one run in three.
+     */
     @Test
     void warmStepsWithLayerNormAllocateNothing() throws Exception {
         assertNoAllocation("softmax_cross_entropy", "input(64) dense(32) layer_norm relu dense(10)");
