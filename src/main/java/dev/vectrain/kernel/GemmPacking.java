@@ -86,26 +86,18 @@ final class GemmPacking {
 
     private static void packBTransPanel(float[] b, int bOff, int ldb, int p0, int kc, int jq, int w, float[] dst,
             int d) {
-        if (L == 16 && w == NR) {
-            int kFull = kc - kc % 16;
-            for (int cb = 0; cb < NR; cb += 16) {
-                int src = bOff + (jq + cb) * ldb + p0;
-                for (int p = 0; p < kFull; p += 16) {
-                    transpose16(b, src + p, ldb, dst, d + p * NR + cb);
-                }
+        // full panels on 16 lanes: 16 x 16 blocks transposed in registers, the last kc % 16 columns below
+        int done = L == 16 && w == NR ? kc - kc % 16 : 0;
+        for (int cb = 0; cb < NR && done > 0; cb += 16) {
+            int src = bOff + (jq + cb) * ldb + p0;
+            for (int p = 0; p < done; p += 16) {
+                transpose16(b, src + p, ldb, dst, d + p * NR + cb);
             }
-            for (int jj = 0; jj < NR; jj++) {
-                int src = bOff + (jq + jj) * ldb + p0;
-                for (int p = kFull; p < kc; p++) {
-                    dst[d + p * NR + jj] = b[src + p];
-                }
-            }
-            return;
         }
         for (int jj = 0; jj < w; jj++) {
             int src = bOff + (jq + jj) * ldb + p0;
-            int o = d + jj;
-            for (int p = 0; p < kc; p++) {
+            int o = d + done * NR + jj;
+            for (int p = done; p < kc; p++) {
                 dst[o] = b[src + p];
                 o += NR;
             }
@@ -276,23 +268,16 @@ final class GemmPacking {
                 src += lda;
                 d += MR;
             }
-        } else if (L == 16 && MR == 8 && mr == MR) {
-            int kFull = kc - kc % 16;
-            int src = aOff + i0 * lda + p0;
-            for (int p = 0; p < kFull; p += 16) {
-                transpose8x16(a, src + p, lda, dst, p * MR);
-            }
-            for (int i = 0; i < MR; i++) {
-                int row = src + i * lda;
-                for (int p = kFull; p < kc; p++) {
-                    dst[p * MR + i] = a[row + p];
-                }
-            }
         } else {
+            // a full micro-panel on 16 lanes: 8 x 16 blocks transposed in registers, the last kc % 16 columns below
+            int done = L == 16 && MR == 8 && mr == MR ? kc - kc % 16 : 0;
+            for (int p = 0; p < done; p += 16) {
+                transpose8x16(a, aOff + i0 * lda + p0 + p, lda, dst, p * MR);
+            }
             for (int i = 0; i < mr; i++) {
                 int src = aOff + (i0 + i) * lda + p0;
-                int o = i;
-                for (int p = 0; p < kc; p++) {
+                int o = done * MR + i;
+                for (int p = done; p < kc; p++) {
                     dst[o] = a[src + p];
                     o += MR;
                 }

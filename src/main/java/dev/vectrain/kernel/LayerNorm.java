@@ -161,10 +161,14 @@ public final class LayerNorm {
             int db = dyOff + r * cols;
             int hb = r * cols;
             long sums = gradientSums(cols, dy, db, xhat, hb, gamma, gOff, dGamma, dgOff, dBeta, dbOff);
-            float sg = Float.intBitsToFloat((int) (sums >>> 32));
-            float sgx = Float.intBitsToFloat((int) sums);
-            dxRow(cols, dy, db, xhat, hb, gamma, gOff, sg, sgx, invStd[r] / (float) cols, dx, dxOff + r * cols);
+            dxRow(cols, dy, db, xhat, hb, gamma, gOff, high(sums), low(sums), invStd[r] / (float) cols, dx,
+                    dxOff + r * cols);
         }
+    }
+
+    /** Two floats as raw bits in one long (two scalar results, no allocation): a high, b low. */
+    private static long pack(float a, float b) {
+        return ((long) Float.floatToRawIntBits(a) << 32) | (Float.floatToRawIntBits(b) & 0xFFFF_FFFFL);
     }
 
     private static float high(long sums) {
@@ -207,9 +211,7 @@ public final class LayerNorm {
             sumG += g;
             sumGx = Math.fma(g, xhat[hb + c], sumGx);
         }
-        long hi = Float.floatToRawIntBits(sumG);
-        long lo = Float.floatToRawIntBits(sumGx);
-        return (hi << 32) | (lo & 0xFFFF_FFFFL);
+        return pack(sumG, sumGx);
     }
 
     /**
@@ -316,9 +318,7 @@ public final class LayerNorm {
             dGamma[dgOff + c] = Math.fma(d, h, dGamma[dgOff + c]);
             dBeta[dbOff + c] += d;
         }
-        long hi = Float.floatToRawIntBits(sumG);
-        long lo = Float.floatToRawIntBits(sumGx);
-        return (hi << 32) | (lo & 0xFFFF_FFFFL);
+        return pack(sumG, sumGx);
     }
 
     /** One row of backward pass 2: dx = (cols·g − sg − xhat·sgx)·k, g = gamma·dy. */
