@@ -153,30 +153,20 @@ public final class LayerNorm {
             long s2 = rowSums(cols, dy, db + 2 * cols, xhat, hb + 2 * cols, gamma, gOff);
             long s3 = rowSums(cols, dy, db + 3 * cols, xhat, hb + 3 * cols, gamma, gOff);
             float n = cols;
-            dxRows4(cols, dy, db, xhat, hb, gamma, gOff, high(s0), low(s0), invStd[r] / n, high(s1), low(s1),
-                    invStd[r + 1] / n, high(s2), low(s2), invStd[r + 2] / n, high(s3), low(s3), invStd[r + 3] / n,
+            dxRows4(cols, dy, db, xhat, hb, gamma, gOff,
+                    FloatPair.high(s0), FloatPair.low(s0), invStd[r] / n,
+                    FloatPair.high(s1), FloatPair.low(s1), invStd[r + 1] / n,
+                    FloatPair.high(s2), FloatPair.low(s2), invStd[r + 2] / n,
+                    FloatPair.high(s3), FloatPair.low(s3), invStd[r + 3] / n,
                     dx, dxOff + r * cols, dGamma, dgOff, dBeta, dbOff);
         }
         for (; r < rows; r++) {
             int db = dyOff + r * cols;
             int hb = r * cols;
             long sums = gradientSums(cols, dy, db, xhat, hb, gamma, gOff, dGamma, dgOff, dBeta, dbOff);
-            dxRow(cols, dy, db, xhat, hb, gamma, gOff, high(sums), low(sums), invStd[r] / (float) cols, dx,
-                    dxOff + r * cols);
+            dxRow(cols, dy, db, xhat, hb, gamma, gOff, FloatPair.high(sums), FloatPair.low(sums),
+                    invStd[r] / (float) cols, dx, dxOff + r * cols);
         }
-    }
-
-    /** Two floats as raw bits in one long (two scalar results, no allocation): a high, b low. */
-    private static long pack(float a, float b) {
-        return ((long) Float.floatToRawIntBits(a) << 32) | (Float.floatToRawIntBits(b) & 0xFFFF_FFFFL);
-    }
-
-    private static float high(long sums) {
-        return Float.intBitsToFloat((int) (sums >>> 32));
-    }
-
-    private static float low(long sums) {
-        return Float.intBitsToFloat((int) sums);
     }
 
     /** Σg (high 32 bits) and Σg·xhat (low 32 bits) of one row, g = gamma·dy; gradientSums without dGamma/dBeta. */
@@ -211,7 +201,7 @@ public final class LayerNorm {
             sumG += g;
             sumGx = Math.fma(g, xhat[hb + c], sumGx);
         }
-        return pack(sumG, sumGx);
+        return FloatPair.of(sumG, sumGx);
     }
 
     /**
@@ -318,7 +308,7 @@ public final class LayerNorm {
             dGamma[dgOff + c] = Math.fma(d, h, dGamma[dgOff + c]);
             dBeta[dbOff + c] += d;
         }
-        return pack(sumG, sumGx);
+        return FloatPair.of(sumG, sumGx);
     }
 
     /** One row of backward pass 2: dx = (cols·g − sg − xhat·sgx)·k, g = gamma·dy. */

@@ -18,8 +18,8 @@ public final class SoftmaxCrossEntropy {
     private static final VectorSpecies<Float> S = Vec.SPECIES;
     private static final int L = Vec.LANES;
 
-    /** Rows per Math.log in forward (a power of two). */
-    private static final int LOG_BLOCK = 32;
+    /** ln 2 in double, for the powers of two taken out of the product of row sums. */
+    private static final double LN2 = 0.6931471805599453;
 
     private SoftmaxCrossEntropy() {
     }
@@ -57,38 +57,40 @@ public final class SoftmaxCrossEntropy {
         if (rows == 0) {
             return 0.0;
         }
-        // loss = Σ (max − z[label]) + Σ log(sum); the logs are taken of products of LOG_BLOCK row sums
-        // (each in [1, classes], so a product stays below 2^992): one Math.log per block, not per row
         double shift = 0;
-        double logs = 0;
         double product = 1.0;
+        long powersOfTwo = 0;
         for (int r = 0; r < rows; r++) {
             int lb = lOff + r * classes;
-            int pb = pOff + r * classes;
-            float max = rowMax(classes, logits, lb);
-            float target = logits[lb + labels[labOff + r]];
-            double sum = expRow(classes, logits, lb, max, probs, pb);
-            scaleRow(classes, probs, pb, (float) (1.0 / sum));
-            shift += (double) max - target;
+            long maxAndSum = softmaxRow(classes, logits, lb, probs, pOff + r * classes);
+            float max = FloatPair.high(maxAndSum);
+            float sum = FloatPair.low(maxAndSum);
+            shift += (double) max - logits[lb + labels[labOff + r]];
+            // sum is in [1, classes]: product stays finite, and dividing it by 2^e is exact
             product *= sum;
-            if ((r & (LOG_BLOCK - 1)) == LOG_BLOCK - 1 || r == rows - 1) {
-                logs += Math.log(product);
-                product = 1.0;
-            }
+            int e = Math.getExponent(product);
+            product *= Double.longBitsToDouble((long) (Double.MAX_EXPONENT - e) << 52);
+            powersOfTwo += e;
         }
-        return (logs + shift) / rows;
+        return (Math.log(product) + powersOfTwo * LN2 + shift) / rows;
     }
 
-    // Per-row helpers: small enough for C2 to inline VMath.exp and laneSum into each, and returning
-    // scalars, so no vector crosses a call that might not be inlined (such a vector is boxed per call).
-
     /**
-     * Row maximum by compare and blend (two lane operations per vector; lanewise MAX with Java's NaN
-     * and −0.0 rules compiles to several instructions), four independent maxima for the latency. A NaN
-     * is not picked up here, but exp(NaN − max) is NaN, so the row sum, all of its probabilities and the
-     * loss still come out NaN.
+     * One row: probs = exp(z − max) / sum; returns max (high half) and sum (low half), see FloatPair.
+     * <p>
+     * The row's three loops are one method on purpose, larger than C2 inlines into a hot caller (325 bytes of
+     * bytecode): compiled on its own, it keeps the hoisted exp constants and masks in registers. Inlined into
+     * the row loop, next to that loop's double accumulators, C2 reloaded constants and spilled a mask inside
+     * the exp loop, and the forward ran at 13-15 GB/s instead of 21-23 (4096x1024, one thread).
+     * <p>
+     * The maximum is taken by compare and blend (two lane operations per vector; lanewise MAX with Java's NaN
+     * and −0.0 rules compiles to several instructions), four independent maxima for the latency. A NaN is not
+     * picked up by it, but exp(NaN − max) is NaN, so the row sum, all of its probabilities and the loss still
+     * come out NaN. One masked exp loop, so VMath.exp has a single call site that C2 inlines (see
+     * Activations); the lane sum is written out, as a call to a helper after the inlined exp would not be
+     * inlined and would box the vector.
      */
-    private static float rowMax(int classes, float[] logits, int lb) {
+    private static long softmaxRow(int classes, float[] logits, int lb, float[] probs, int pb) {
         int bound = S.loopBound(classes);
         int bound4 = classes - classes % (4 * L);
         FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
@@ -118,18 +120,11 @@ public final class SoftmaxCrossEntropy {
         m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
         m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
         m0 = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
-        return m0.reduceLanes(VectorOperators.MAX);
-    }
+        float max = m0.reduceLanes(VectorOperators.MAX);
 
-    /**
-     * e = exp(z − max) written to probs; returns their sum. One masked loop, so VMath.exp has a single
-     * call site that C2 inlines (see Activations), and laneSum written out: after the inlined exp, a call
-     * to it would not be inlined and would box s0.
-     */
-    private static float expRow(int classes, float[] logits, int lb, float max, float[] probs, int pb) {
         FloatVector vm = FloatVector.broadcast(S, max);
         FloatVector s0 = FloatVector.zero(S);
-        for (int c = 0; c < classes; c += L) {
+        for (c = 0; c < classes; c += L) {
             VectorMask<Float> m = S.indexInRange(c, classes);
             FloatVector e = VMath.exp(FloatVector.fromArray(S, logits, lb + c, m).sub(vm));
             e.intoArray(probs, pb + c, m);
@@ -145,21 +140,17 @@ public final class SoftmaxCrossEntropy {
             s0 = s0.add(s0.rearrange(Reductions.SWAP2));
         }
         s0 = s0.add(s0.rearrange(Reductions.SWAP1));
-        return s0.lane(0);
-    }
+        float sum = s0.lane(0);
 
-    /** probs[pb .. pb+classes) *= inv. */
-    private static void scaleRow(int classes, float[] probs, int pb, float inv) {
-        FloatVector vinv = FloatVector.broadcast(S, inv);
-        int bound = S.loopBound(classes);
-        int c = 0;
-        for (; c < bound; c += L) {
-            FloatVector.fromArray(S, probs, pb + c).mul(vinv).intoArray(probs, pb + c);
+        FloatVector inv = FloatVector.broadcast(S, (float) (1.0 / sum));
+        for (c = 0; c < bound; c += L) {
+            FloatVector.fromArray(S, probs, pb + c).mul(inv).intoArray(probs, pb + c);
         }
         if (c < classes) {
             VectorMask<Float> m = S.indexInRange(c, classes);
-            FloatVector.fromArray(S, probs, pb + c, m).mul(vinv).intoArray(probs, pb + c, m);
+            FloatVector.fromArray(S, probs, pb + c, m).mul(inv).intoArray(probs, pb + c, m);
         }
+        return FloatPair.of(max, sum);
     }
 
     /** dLogits = (probs − onehot(labels)) / rows; dLogits may alias probs (same array and offset). */
