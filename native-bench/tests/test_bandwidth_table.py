@@ -44,6 +44,27 @@ class BandwidthTableTest(unittest.TestCase):
         self.assertNotIn("99.0", out)
         self.assertTrue(out.splitlines()[2].startswith("| ElementwiseBench.copy"))
 
+    def test_threads_option_reads_kernels_against_copies_of_the_same_thread_count(self):
+        rows = [result("ElementwiseBench.copy", 50.0, {"n": 4194304, "threads": 1}),
+                result("ElementwiseBench.copy", 60.0, {"n": 4194304, "threads": 2}),
+                result("ElementwiseBench.vectorCopyLoop", 40.0, {"n": 4194304, "threads": 1}),
+                result("ElementwiseBench.vectorCopyLoop", 80.0, {"n": 4194304, "threads": 2}),
+                result("ActivationBench.tanhForward", 20.0, {"n": 4194304, "threads": 1}),
+                result("ActivationBench.tanhForward", 42.0, {"n": 4194304, "threads": 2})]
+        rc, out, err = self.run_table(rows, "--threads", "2", "--markdown")
+        self.assertEqual(rc, 0, err)
+        tanh = next(line for line in out.splitlines() if "tanhForward" in line)
+        self.assertIn("42.0 ± 0.5, 70 %, 52 %", tanh)
+        self.assertNotIn("20.0", out)
+        rc, out, _ = self.run_table(rows)
+        self.assertIn("20.0 ± 0.5, 40 %, 50 %", out)
+        rc, _, err = self.run_table(rows, "--threads", "3")
+        self.assertEqual(rc, 1)
+        self.assertIn("threads=3", err)
+        rc, _, err = self.run_table(rows, "--threads", "two")
+        self.assertEqual(rc, 1)
+        self.assertIn("--threads needs a positive whole number", err)
+
     def test_missing_reference_reads_n_a(self):
         rc, out, _ = self.run_table([result("ActivationBench.reluForward", 30.0, {"n": 4096})])
         self.assertEqual(rc, 0)

@@ -4,10 +4,15 @@
  * Stable for any finite logits (|z| up to ~1e38): each row is shifted by its maximum before exp, and
  * the loss is computed as log(sum) + max − z[label] in double. NaN in a row's logits surfaces as NaN
  * probabilities and a NaN loss (through exp and the row sum, not through the maximum). exp is VMath.exp
- * (tier-independent). It is not a generic softmax layer (no temperature, no masking).
+ * (tier-independent). Forward and backward take an optional WorkerPool: rows are split between its threads,
+ * and the loss is summed over fixed blocks of ROW_BLOCK rows in block order, so it is bitwise the same for any
+ * pool size. It is not a generic softmax layer (no temperature, no masking).
  */
 package dev.vectrain.kernel;
 
+import dev.vectrain.parallel.ParallelTask;
+import dev.vectrain.parallel.Ranges;
+import dev.vectrain.parallel.WorkerPool;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -20,6 +25,12 @@ public final class SoftmaxCrossEntropy {
 
     /** ln 2 in double, for the powers of two taken out of the product of row sums. */
     private static final double LN2 = 0.6931471805599453;
+    /** Rows per partial loss (one Math.log each); the partials are added in block order. */
+    static final int ROW_BLOCK = 64;
+    /** Below this many elements the call runs on the caller's thread only. */
+    static final int PARALLEL_THRESHOLD = 1 << 15;
+
+    private static final WorkerPool.Key<Task> TASK = new WorkerPool.Key<>(p -> new Task());
 
     private SoftmaxCrossEntropy() {
     }
@@ -49,18 +60,50 @@ public final class SoftmaxCrossEntropy {
 
     /**
      * probs = softmax(logits) row by row; returns the mean over rows of −log probs[r, labels[r]]
-     * (0 when rows == 0). probs may alias logits (same array and offset).
+     * (0 when rows == 0). probs may alias logits (same array and offset). Runs on the caller's thread.
      */
     public static double forward(int rows, int classes, float[] logits, int lOff, int[] labels, int labOff,
             float[] probs, int pOff) {
+        return forward(null, rows, classes, logits, lOff, labels, labOff, probs, pOff);
+    }
+
+    /**
+     * As {@link #forward(int, int, float[], int, int[], int, float[], int)}, rows split between the threads of
+     * pool (which may be null) when there are at least PARALLEL_THRESHOLD elements; bitwise the same result for
+     * any pool size.
+     */
+    public static double forward(WorkerPool pool, int rows, int classes, float[] logits, int lOff, int[] labels,
+            int labOff, float[] probs, int pOff) {
         check(rows, classes, logits, "logits", lOff, labels, labOff, probs, "probs", pOff);
         if (rows == 0) {
             return 0.0;
         }
+        int blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
+        if (!parallel(pool, rows, classes) || blocks < 2) {
+            double loss = 0;
+            for (int b = 0; b < blocks; b++) {
+                loss += blockLoss(b * ROW_BLOCK, Math.min(rows, (b + 1) * ROW_BLOCK), classes, logits, lOff,
+                        labels, labOff, probs, pOff);
+            }
+            return loss / rows;
+        }
+        return pool.resource(TASK).run(pool, false, rows, classes, logits, lOff, labels, labOff, probs, pOff) / rows;
+    }
+
+    private static boolean parallel(WorkerPool pool, int rows, int classes) {
+        return pool != null && pool.threads() > 1 && (long) rows * classes >= PARALLEL_THRESHOLD;
+    }
+
+    /**
+     * Softmax of rows [r0, r1); returns Σ of their log(sum) + max − z[label]. The row sums are multiplied into
+     * one double renormalised by exact powers of two, so the block takes a single Math.log.
+     */
+    private static double blockLoss(int r0, int r1, int classes, float[] logits, int lOff, int[] labels,
+            int labOff, float[] probs, int pOff) {
         double shift = 0;
         double product = 1.0;
         long powersOfTwo = 0;
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int lb = lOff + r * classes;
             long maxAndSum = softmaxRow(classes, logits, lb, probs, pOff + r * classes);
             float max = FloatPair.high(maxAndSum);
@@ -72,7 +115,7 @@ public final class SoftmaxCrossEntropy {
             product *= Double.longBitsToDouble((long) (Double.MAX_EXPONENT - e) << 52);
             powersOfTwo += e;
         }
-        return (Math.log(product) + powersOfTwo * LN2 + shift) / rows;
+        return Math.log(product) + powersOfTwo * LN2 + shift;
     }
 
     /**
@@ -153,16 +196,35 @@ public final class SoftmaxCrossEntropy {
         return FloatPair.of(max, sum);
     }
 
-    /** dLogits = (probs − onehot(labels)) / rows; dLogits may alias probs (same array and offset). */
+    /**
+     * dLogits = (probs − onehot(labels)) / rows; dLogits may alias probs (same array and offset). Runs on the
+     * caller's thread.
+     */
     public static void backward(int rows, int classes, float[] probs, int pOff, int[] labels, int labOff,
             float[] dLogits, int dOff) {
+        backward(null, rows, classes, probs, pOff, labels, labOff, dLogits, dOff);
+    }
+
+    /** As {@link #backward(int, int, float[], int, int[], int, float[], int)}, rows split between pool's threads. */
+    public static void backward(WorkerPool pool, int rows, int classes, float[] probs, int pOff, int[] labels,
+            int labOff, float[] dLogits, int dOff) {
         check(rows, classes, probs, "probs", pOff, labels, labOff, dLogits, "dLogits", dOff);
         if (rows == 0) {
             return;
         }
+        if (!parallel(pool, rows, classes) || rows < 2) {
+            backwardRows(0, rows, rows, classes, probs, pOff, labels, labOff, dLogits, dOff);
+            return;
+        }
+        pool.resource(TASK).run(pool, true, rows, classes, probs, pOff, labels, labOff, dLogits, dOff);
+    }
+
+    /** Rows [r0, r1) of the backward pass over a batch of {@code rows}. */
+    private static void backwardRows(int r0, int r1, int rows, int classes, float[] probs, int pOff, int[] labels,
+            int labOff, float[] dLogits, int dOff) {
         float inv = 1f / rows;
         int bound = S.loopBound(classes);
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int pb = pOff + r * classes;
             int db = dOff + r * classes;
             int lab = labels[labOff + r];
@@ -176,6 +238,71 @@ public final class SoftmaxCrossEntropy {
                 FloatVector.fromArray(S, probs, pb + c, m).mul(inv).intoArray(dLogits, db + c, m);
             }
             dLogits[db + lab] = (pl - 1f) * inv;
+        }
+    }
+
+    /**
+     * The per-pool task: the call's arguments in fields. Forward: thread w takes a contiguous range of row
+     * blocks and writes each block's loss into partials[block], which the caller adds in block order.
+     * Backward: a contiguous range of rows. partials grows, never shrinks.
+     */
+    private static final class Task implements ParallelTask {
+        private double[] partials = new double[16];
+        private boolean backward;
+        private int rows;
+        private int classes;
+        private float[] in;
+        private int inOff;
+        private int[] labels;
+        private int labOff;
+        private float[] out;
+        private int outOff;
+
+        double run(WorkerPool pool, boolean backward, int rows, int classes, float[] in, int inOff, int[] labels,
+                int labOff, float[] out, int outOff) {
+            pool.claim();
+            try {
+                int blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
+                if (!backward && partials.length < blocks) {
+                    partials = new double[Math.max(blocks, 2 * partials.length)];
+                }
+                this.backward = backward;
+                this.rows = rows;
+                this.classes = classes;
+                this.in = in;
+                this.inOff = inOff;
+                this.labels = labels;
+                this.labOff = labOff;
+                this.out = out;
+                this.outOff = outOff;
+                pool.execute(this);
+                double loss = 0;
+                for (int b = 0; !backward && b < blocks; b++) {
+                    loss += partials[b];
+                }
+                return loss;
+            } finally {
+                this.in = null;
+                this.labels = null;
+                this.out = null;
+                pool.release();
+            }
+        }
+
+        @Override
+        public void run(int worker, int workers) {
+            if (backward) {
+                int r0 = Ranges.start(rows, worker, workers);
+                int r1 = Ranges.end(rows, worker, workers);
+                backwardRows(r0, r1, rows, classes, in, inOff, labels, labOff, out, outOff);
+                return;
+            }
+            int blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
+            int b1 = Ranges.end(blocks, worker, workers);
+            for (int b = Ranges.start(blocks, worker, workers); b < b1; b++) {
+                partials[b] = blockLoss(b * ROW_BLOCK, Math.min(rows, (b + 1) * ROW_BLOCK), classes, in, inOff,
+                        labels, labOff, out, outOff);
+            }
         }
     }
 }

@@ -1,12 +1,14 @@
 /*
  * Activation: an elementwise nonlinearity layer (ReLU, LeakyReLU, Sigmoid, Tanh, GELU) over the
- * Activations kernels. It has no parameters; it owns its output buffer and computes the input gradient in
- * place in the dOut it is handed (one buffer fewer to stream through the cache). It is not fused into Dense
+ * Activations kernels, run on all of the pool's threads for large batches (ParallelActivations). It has no
+ * parameters; it owns its output buffer and computes the input gradient in place in the dOut it is handed
+ * (one buffer fewer to stream through the cache). It is not fused into Dense
  * (kept separate so each piece is tested on its own).
  */
 package dev.vectrain.nn;
 
-import dev.vectrain.kernel.Activations;
+import dev.vectrain.kernel.ParallelActivations;
+import dev.vectrain.kernel.ParallelActivations.Function;
 import dev.vectrain.parallel.WorkerPool;
 
 /** Elementwise activation layer. */
@@ -31,6 +33,7 @@ public final class Activation extends SameSizeLayer {
     }
 
     private final Kind kind;
+    private final Function function;
     private final float alpha;
     private final float[] y;     // (maxBatch, n)
     private float[] x;           // (rows, n) input of the last forward, not owned
@@ -40,6 +43,13 @@ public final class Activation extends SameSizeLayer {
     public Activation(Kind kind, float alpha, int n, int maxBatch) {
         super(n, maxBatch);
         this.kind = kind;
+        this.function = switch (kind) {
+            case RELU -> Function.RELU;
+            case LEAKY_RELU -> Function.LEAKY_RELU;
+            case SIGMOID -> Function.SIGMOID;
+            case TANH -> Function.TANH;
+            case GELU -> Function.GELU;
+        };
         this.alpha = alpha;
         this.y = new float[maxBatch * n];
     }
@@ -54,14 +64,7 @@ public final class Activation extends SameSizeLayer {
         checkRows(rows);
         this.x = x;
         this.xOff = xOff;
-        int len = rows * n;
-        switch (kind) {
-            case RELU -> Activations.reluForward(len, x, xOff, y, 0);
-            case LEAKY_RELU -> Activations.leakyReluForward(len, alpha, x, xOff, y, 0);
-            case SIGMOID -> Activations.sigmoidForward(len, x, xOff, y, 0);
-            case TANH -> Activations.tanhForward(len, x, xOff, y, 0);
-            case GELU -> Activations.geluForward(len, x, xOff, y, 0);
-        }
+        ParallelActivations.forward(pool, function, alpha, rows * n, x, xOff, y, 0);
         return y;
     }
 
@@ -72,14 +75,7 @@ public final class Activation extends SameSizeLayer {
         if (!needInputGrad) {
             return null;
         }
-        int len = rows * n;
-        switch (kind) {
-            case RELU -> Activations.reluBackward(len, x, xOff, y, 0, dOut, 0, dOut, 0);
-            case LEAKY_RELU -> Activations.leakyReluBackward(len, alpha, x, xOff, y, 0, dOut, 0, dOut, 0);
-            case SIGMOID -> Activations.sigmoidBackward(len, x, xOff, y, 0, dOut, 0, dOut, 0);
-            case TANH -> Activations.tanhBackward(len, x, xOff, y, 0, dOut, 0, dOut, 0);
-            case GELU -> Activations.geluBackward(len, x, xOff, y, 0, dOut, 0, dOut, 0);
-        }
+        ParallelActivations.backward(pool, function, alpha, rows * n, x, xOff, y, 0, dOut, 0, dOut, 0);
         return dOut;
     }
 }

@@ -1,6 +1,6 @@
 /*
- * Allocation: once warm (C2-compiled, vectors scalarised), the pool reductions and batch norm allocate
- * nothing on the calling thread. Measured with ThreadMXBean#getCurrentThreadAllocatedBytes; warm-up
+ * Allocation: once warm (C2-compiled, vectors scalarised), the pool reductions, batch norm and the pooled
+ * activations and softmax allocate nothing on the calling thread. Measured with ThreadMXBean#getCurrentThreadAllocatedBytes; warm-up
  * rounds repeat until the JIT has settled, so the test does not depend on compilation timing.
  */
 package dev.vectrain.kernel;
@@ -95,6 +95,19 @@ class AllocationTest {
                     1e-5f, 0.1f, rm, 0, rv, 0, mean, invStd, xhat, y, 0)), "batch norm forward");
             assertEquals(0, allocatedBy(() -> BatchNorm.backward(pool, rows, cols, y, 0, xhat, gamma, 0, invStd, dg,
                     0, db, 0, dx, 0)), "batch norm backward");
+            int big = 2 * ParallelActivations.PARALLEL_THRESHOLD + 5;
+            float[] ax = KernelTesting.random(rnd, big, -4, 4);
+            float[] ay = new float[big];
+            float[] ad = KernelTesting.random(rnd, big, -1, 1);
+            assertEquals(0, allocatedBy(() -> ParallelActivations.forward(pool, ParallelActivations.Function.GELU, 0,
+                    big, ax, 0, ay, 0)), "pooled gelu");
+            assertEquals(0, allocatedBy(() -> ParallelActivations.backward(pool, ParallelActivations.Function.TANH, 0,
+                    big, null, 0, ay, 0, ad, 0, ad, 0)), "pooled tanh'");
+            int[] labels = new int[rows];
+            assertEquals(0, allocatedBy(() -> sink[0] += SoftmaxCrossEntropy.forward(pool, rows, cols, bx, 0, labels, 0,
+                    y, 0)), "pooled softmax CE");
+            assertEquals(0, allocatedBy(() -> SoftmaxCrossEntropy.backward(pool, rows, cols, y, 0, labels, 0, y, 0)),
+                    "pooled softmax CE backward");
         }
     }
 }

@@ -2,12 +2,17 @@
  * ElementwiseBench: the streaming kernels against three copy baselines (a plain loop the JIT
  * auto-vectorizes, a FloatVector loop, and System.arraycopy via Elementwise.copy) measured in the same run, so
  * "fraction of copy bandwidth" is read off one table. GB/s in the "gigabytes" counter; bytes per call:
- * copy 8n, axpy 12n, scale 8n, fill 4n.
+ * copy 8n, axpy 12n, scale 8n, fill 4n. `threads` applies to the two copy references only (copy and
+ * vectorCopyLoop split into one aligned range per pool thread): they are what the pooled kernels of
+ * ActivationBench and SoftmaxBench are read against at the same thread count; the other benchmarks run on one.
  */
 package dev.vectrain.bench;
 
 import dev.vectrain.kernel.Elementwise;
 import dev.vectrain.kernel.Vec;
+import dev.vectrain.parallel.ParallelTask;
+import dev.vectrain.parallel.Ranges;
+import dev.vectrain.parallel.WorkerPool;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -19,6 +24,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -30,15 +36,29 @@ public class ElementwiseBench {
     @Param({"4096", "4194304"})
     public int n;
 
+    /** Pool size for copy and vectorCopyLoop. */
+    @Param({"1"})
+    public int threads;
+
     private float[] x;
     private float[] y;
     private float alpha;
+    private WorkerPool pool;
+    private final ParallelTask arrayCopyTask = (w, ws) -> {
+        int from = Ranges.alignedStart(n, w, ws, 64);
+        Elementwise.copy(Ranges.alignedEnd(n, w, ws, 64) - from, x, from, y, from);
+    };
+    private final ParallelTask vectorCopyTask = (w, ws) -> {
+        int from = Ranges.alignedStart(n, w, ws, 64);
+        vectorCopy(x, y, from, Ranges.alignedEnd(n, w, ws, 64));
+    };
 
     @Setup
     public void setup() {
         x = BenchChecks.random(1, n, -1, 1);
         y = BenchChecks.random(2, n, -1, 1);
         alpha = -1f;
+        pool = new WorkerPool(threads);
         float[] expected = y.clone();
         for (int i = 0; i < n; i++) {
             expected[i] = Math.fma(x[i], 0.5f, expected[i]);
@@ -73,24 +93,34 @@ public class ElementwiseBench {
      */
     @Benchmark
     public float[] vectorCopyLoop(Traffic t) {
-        float[] src = x;
-        float[] dst = y;
-        int bound = SPECIES.loopBound(n);
-        int i = 0;
+        if (threads == 1) {
+            vectorCopy(x, y, 0, n);
+        } else {
+            pool.execute(vectorCopyTask);
+        }
+        t.add(8L * n);
+        return y;
+    }
+
+    private static void vectorCopy(float[] src, float[] dst, int from, int to) {
+        int bound = from + SPECIES.loopBound(to - from);
+        int i = from;
         for (; i < bound; i += SPECIES.length()) {
             FloatVector.fromArray(SPECIES, src, i).intoArray(dst, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             dst[i] = src[i];
         }
-        t.add(8L * n);
-        return dst;
     }
 
     /** Elementwise.copy (System.arraycopy), 8n bytes. */
     @Benchmark
     public float[] copy(Traffic t) {
-        Elementwise.copy(n, x, 0, y, 0);
+        if (threads == 1) {
+            Elementwise.copy(n, x, 0, y, 0);
+        } else {
+            pool.execute(arrayCopyTask);
+        }
         t.add(8L * n);
         return y;
     }
@@ -117,5 +147,10 @@ public class ElementwiseBench {
         Elementwise.fill(n, 0.25f, y, 0);
         t.add(4L * n);
         return y;
+    }
+
+    @TearDown
+    public void tearDown() {
+        pool.close();
     }
 }

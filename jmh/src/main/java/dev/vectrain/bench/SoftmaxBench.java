@@ -1,11 +1,13 @@
 /*
  * SoftmaxBench: fused softmax cross-entropy forward (loss + probabilities) and backward on
  * (rows x classes) logits. GB/s in the "gigabytes" counter; bytes per call: forward 8·rows·classes
- * (read logits, write probs; the re-read for normalisation is not counted), backward 8·rows·classes.
+ * (read logits, write probs; the re-read for normalisation is not counted), backward 8·rows·classes. Rows are
+ * split between the threads of a pool of `threads`.
  */
 package dev.vectrain.bench;
 
 import dev.vectrain.kernel.SoftmaxCrossEntropy;
+import dev.vectrain.parallel.WorkerPool;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,6 +17,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -24,6 +27,10 @@ public class SoftmaxBench {
     @Param({"256x10", "64x1000", "4096x1024"})
     public String shape;
 
+    @Param({"1"})
+    public int threads;
+
+    private WorkerPool pool;
     private int rows;
     private int classes;
     private float[] logits;
@@ -43,7 +50,8 @@ public class SoftmaxBench {
         }
         probs = new float[rows * classes];
         dLogits = new float[rows * classes];
-        double loss = SoftmaxCrossEntropy.forward(rows, classes, logits, 0, labels, 0, probs, 0);
+        pool = new WorkerPool(threads);
+        double loss = SoftmaxCrossEntropy.forward(pool, rows, classes, logits, 0, labels, 0, probs, 0);
         double expected = 0;
         for (int r = 0; r < rows; r++) {
             double max = Double.NEGATIVE_INFINITY;
@@ -63,13 +71,18 @@ public class SoftmaxBench {
     @Benchmark
     public double forward(Traffic t) {
         t.add(8L * rows * classes);
-        return SoftmaxCrossEntropy.forward(rows, classes, logits, 0, labels, 0, probs, 0);
+        return SoftmaxCrossEntropy.forward(pool, rows, classes, logits, 0, labels, 0, probs, 0);
     }
 
     @Benchmark
     public float[] backward(Traffic t) {
-        SoftmaxCrossEntropy.backward(rows, classes, probs, 0, labels, 0, dLogits, 0);
+        SoftmaxCrossEntropy.backward(pool, rows, classes, probs, 0, labels, 0, dLogits, 0);
         t.add(8L * rows * classes);
         return dLogits;
+    }
+
+    @TearDown
+    public void tearDown() {
+        pool.close();
     }
 }
