@@ -2,8 +2,9 @@
  * ParallelActivations: the Activations kernels run over a WorkerPool. [0, n) is split into one contiguous
  * range per thread, boundaries at multiples of 64 floats so that each thread writes whole cache lines of its
  * own. The kernels put every element through the same arithmetic wherever it lies (masked tails, no scalar
- * loop), so results are bitwise those of Activations for any pool size. Below PARALLEL_THRESHOLD elements, on
- * a one-thread pool or with no pool, the caller runs the kernel alone. It is not a layer: no buffers; its
+ * loop), so results are bitwise those of Activations for any pool size. Below a size threshold (lower for the
+ * transcendental functions than for ReLU), on a one-thread pool or with no pool, the caller runs the kernel
+ * alone. It is not a layer: no buffers; its
  * one per-pool task carries the current call's arguments and is cleared after it.
  */
 package dev.vectrain.kernel;
@@ -27,6 +28,11 @@ public final class ParallelActivations {
         /** GELU, tanh approximation; backward reads x. */
         GELU;
 
+        /** True for the functions whose cost is memory traffic, not arithmetic (ReLU and leaky ReLU). */
+        boolean cheap() {
+            return this == RELU || this == LEAKY_RELU;
+        }
+
         /** True when the backward pass reads the forward output y rather than the input x. */
         public boolean backwardReadsOutput() {
             return this == SIGMOID || this == TANH;
@@ -34,10 +40,15 @@ public final class ParallelActivations {
     }
 
     /**
-     * Below this many elements the call runs on the caller's thread only: at 32K floats a transcendental
-     * kernel takes about 10 µs on one thread, several times a dispatch to spinning workers.
+     * Below this many elements a transcendental function (sigmoid, tanh, GELU) runs on the caller's thread
+     * only: at 32K floats it takes about 10 µs on one thread, several times a dispatch to spinning workers.
      */
     static final int PARALLEL_THRESHOLD = 1 << 15;
+    /**
+     * The same for ReLU and leaky ReLU, which run at cache bandwidth: split only beyond L2 (256K floats, 1 MB
+     * per array), so a training step's activations (128 x 512 floats) stay on the caller as before.
+     */
+    static final int PARALLEL_THRESHOLD_CHEAP = 1 << 18;
     /** Range boundaries are multiples of this many floats (256 bytes: whole cache lines, whole vectors). */
     private static final int ALIGN = 64;
 
@@ -46,8 +57,8 @@ public final class ParallelActivations {
     private ParallelActivations() {
     }
 
-    private static boolean parallel(WorkerPool pool, int n) {
-        return pool != null && pool.threads() > 1 && n >= PARALLEL_THRESHOLD;
+    private static boolean parallel(WorkerPool pool, Function f, int n) {
+        return pool != null && pool.threads() > 1 && n >= (f.cheap() ? PARALLEL_THRESHOLD_CHEAP : PARALLEL_THRESHOLD);
     }
 
     /**
@@ -56,7 +67,7 @@ public final class ParallelActivations {
      */
     public static void forward(WorkerPool pool, Function f, float alpha, int n, float[] x, int xOff, float[] y,
             int yOff) {
-        if (!parallel(pool, n)) {
+        if (!parallel(pool, f, n)) {
             forwardRange(f, alpha, n, x, xOff, y, yOff);
             return;
         }
@@ -71,7 +82,7 @@ public final class ParallelActivations {
      */
     public static void backward(WorkerPool pool, Function f, float alpha, int n, float[] x, int xOff, float[] y,
             int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-        if (!parallel(pool, n)) {
+        if (!parallel(pool, f, n)) {
             backwardRange(f, alpha, n, x, xOff, y, yOff, dy, dyOff, dx, dxOff);
             return;
         }
