@@ -1,8 +1,10 @@
 /*
  * LayerNorm: normalisation of each row over its columns, forward beside backward.
- * Shapes: x, xhat, y, dy, dx (rows x cols) contiguous (ld = cols); gamma, beta, dGamma, dBeta (cols);
+ * Shapes: x, y, dy, dx (rows x cols) contiguous (ld = cols); gamma, beta, dGamma, dBeta (cols);
  * mean, invStd (rows), saved by forward for backward. Variance by two passes (never E[x²] − μ²); row
- * sums in float lanes, lanes added in order in double. Sequential: rows are short and independent, the
+ * sums in float lanes, lanes added in order in double. No xhat is stored: backward recomputes
+ * xhat = (x − mean)·invStd from the forward input, the same two roundings forward applied, so forward
+ * writes one array instead of two (12 bytes of traffic per element instead of 20 with write-allocate). Sequential: rows are short and independent, the
  * layer above decides whether to split rows. It is not a layer: buffers belong to the caller.
  */
 package dev.vectrain.kernel;
@@ -16,7 +18,7 @@ public final class LayerNorm {
     private static final VectorSpecies<Float> S = Vec.SPECIES;
     private static final int L = Vec.LANES;
 
-    /** Widest rows for backward's four-row groups: 4 rows of dy, xhat and dx, 24 KB, in a 32 KB L1. */
+    /** Widest rows for backward's four-row groups: 4 rows of dy, x and dx, 24 KB, in a 32 KB L1. */
     private static final int GROUP_COLS = 512;
 
     private LayerNorm() {
@@ -33,18 +35,17 @@ public final class LayerNorm {
     }
 
     /**
-     * mean[r], invStd[r] = 1/sqrt(biased var + eps) of row r; xhat = (x − mean)·invStd;
-     * y = gamma·xhat + beta. y may alias x.
+     * mean[r], invStd[r] = 1/sqrt(biased var + eps) of row r; y = gamma·xhat + beta with
+     * xhat = (x − mean)·invStd. y may alias x, but backward reads x: a caller that trains keeps it.
      */
     public static void forward(int rows, int cols, float[] x, int xOff, float[] gamma, int gOff, float[] beta,
-            int bOff, float eps, float[] mean, float[] invStd, float[] xhat, float[] y, int yOff) {
+            int bOff, float eps, float[] mean, float[] invStd, float[] y, int yOff) {
         int size = size(rows, cols);
         Check.range("x", x, xOff, size);
         Check.range("gamma", gamma, gOff, cols);
         Check.range("beta", beta, bOff, cols);
         Check.range("mean", mean, 0, rows);
         Check.range("invStd", invStd, 0, rows);
-        Check.range("xhat", xhat, 0, size);
         Check.range("y", y, yOff, size);
         if (cols == 0) {
             return;
@@ -56,7 +57,7 @@ public final class LayerNorm {
             float is = (float) (1.0 / Math.sqrt(var + eps));
             mean[r] = mu;
             invStd[r] = is;
-            normalizeRow(cols, x, xb, mu, is, gamma, gOff, beta, bOff, xhat, r * cols, y, yOff + r * cols);
+            normalizeRow(cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yOff + r * cols);
         }
     }
 
@@ -100,23 +101,21 @@ public final class LayerNorm {
         return Reductions.laneSum(s0.add(s1));
     }
 
-    /** xhat = (x − mu)·is, y = gamma·xhat + beta for one row. */
+    /** y = gamma·xhat + beta, xhat = (x − mu)·is, for one row. */
     private static void normalizeRow(int cols, float[] x, int xb, float mu, float is, float[] gamma, int gOff,
-            float[] beta, int bOff, float[] xhat, int hb, float[] y, int yb) {
+            float[] beta, int bOff, float[] y, int yb) {
         FloatVector vmu = FloatVector.broadcast(S, mu);
         FloatVector vis = FloatVector.broadcast(S, is);
         int bound = S.loopBound(cols);
         int c = 0;
         for (; c < bound; c += L) {
             FloatVector h = FloatVector.fromArray(S, x, xb + c).sub(vmu).mul(vis);
-            h.intoArray(xhat, hb + c);
             h.fma(FloatVector.fromArray(S, gamma, gOff + c), FloatVector.fromArray(S, beta, bOff + c))
                     .intoArray(y, yb + c);
         }
         if (c < cols) {
             VectorMask<Float> m = S.indexInRange(c, cols);
             FloatVector h = FloatVector.fromArray(S, x, xb + c, m).sub(vmu).mul(vis);
-            h.intoArray(xhat, hb + c, m);
             h.fma(FloatVector.fromArray(S, gamma, gOff + c, m), FloatVector.fromArray(S, beta, bOff + c, m))
                     .intoArray(y, yb + c, m);
         }
@@ -124,14 +123,17 @@ public final class LayerNorm {
 
     /**
      * dGamma += Σ_r dy·xhat, dBeta += Σ_r dy (accumulate);
-     * dx = invStd/cols · (cols·g − Σg − xhat·Σ(g·xhat)) with g = gamma·dy (overwrites dx; may alias dy).
+     * dx = invStd/cols · (cols·g − Σg − xhat·Σ(g·xhat)) with g = gamma·dy (overwrites dx; may alias dy), where
+     * xhat = (x − mean)·invStd from forward's input x and its mean and invStd.
      */
-    public static void backward(int rows, int cols, float[] dy, int dyOff, float[] xhat, float[] gamma, int gOff,
-            float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff, float[] dx, int dxOff) {
+    public static void backward(int rows, int cols, float[] dy, int dyOff, float[] x, int xOff, float[] gamma,
+            int gOff, float[] mean, float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff, float[] dx,
+            int dxOff) {
         int size = size(rows, cols);
         Check.range("dy", dy, dyOff, size);
-        Check.range("xhat", xhat, 0, size);
+        Check.range("x", x, xOff, size);
         Check.range("gamma", gamma, gOff, cols);
+        Check.range("mean", mean, 0, rows);
         Check.range("invStd", invStd, 0, rows);
         Check.range("dGamma", dGamma, dgOff, cols);
         Check.range("dBeta", dBeta, dbOff, cols);
@@ -140,37 +142,36 @@ public final class LayerNorm {
             return;
         }
         int r = 0;
-        // groups of four rows: their sums first (dy and xhat from memory), then dx and dGamma/dBeta in one
+        // groups of four rows: their sums first (dy and x from memory), then dx and dGamma/dBeta in one
         // loop over the four rows, still in L1, loading and storing dGamma and dBeta once per four rows.
-        // Only while the four rows of dy, xhat and dx fit in L1: at cols = 1024 the group loop reads from
+        // Only while the four rows of dy, x and dx fit in L1: at cols = 1024 the group loop reads from
         // L2 and runs slower than one row at a time (measured 26.6 -> 16.6 GB/s at 1024x1024)
         int groupEnd = cols <= GROUP_COLS ? rows : 0;
         for (; r + 4 <= groupEnd; r += 4) {
             int db = dyOff + r * cols;
-            int hb = r * cols;
-            long s0 = rowSums(cols, dy, db, xhat, hb, gamma, gOff);
-            long s1 = rowSums(cols, dy, db + cols, xhat, hb + cols, gamma, gOff);
-            long s2 = rowSums(cols, dy, db + 2 * cols, xhat, hb + 2 * cols, gamma, gOff);
-            long s3 = rowSums(cols, dy, db + 3 * cols, xhat, hb + 3 * cols, gamma, gOff);
-            float n = cols;
-            dxRows4(cols, dy, db, xhat, hb, gamma, gOff,
-                    FloatPair.high(s0), FloatPair.low(s0), invStd[r] / n,
-                    FloatPair.high(s1), FloatPair.low(s1), invStd[r + 1] / n,
-                    FloatPair.high(s2), FloatPair.low(s2), invStd[r + 2] / n,
-                    FloatPair.high(s3), FloatPair.low(s3), invStd[r + 3] / n,
+            int xb = xOff + r * cols;
+            long s0 = rowSums(cols, dy, db, x, xb, mean[r], invStd[r], gamma, gOff);
+            long s1 = rowSums(cols, dy, db + cols, x, xb + cols, mean[r + 1], invStd[r + 1], gamma, gOff);
+            long s2 = rowSums(cols, dy, db + 2 * cols, x, xb + 2 * cols, mean[r + 2], invStd[r + 2], gamma, gOff);
+            long s3 = rowSums(cols, dy, db + 3 * cols, x, xb + 3 * cols, mean[r + 3], invStd[r + 3], gamma, gOff);
+            dxRows4(cols, dy, db, x, xb, mean, invStd, r, gamma, gOff, s0, s1, s2, s3,
                     dx, dxOff + r * cols, dGamma, dgOff, dBeta, dbOff);
         }
         for (; r < rows; r++) {
             int db = dyOff + r * cols;
-            int hb = r * cols;
-            long sums = gradientSums(cols, dy, db, xhat, hb, gamma, gOff, dGamma, dgOff, dBeta, dbOff);
-            dxRow(cols, dy, db, xhat, hb, gamma, gOff, FloatPair.high(sums), FloatPair.low(sums),
+            int xb = xOff + r * cols;
+            long sums = gradientSums(cols, dy, db, x, xb, mean[r], invStd[r], gamma, gOff, dGamma, dgOff, dBeta,
+                    dbOff);
+            dxRow(cols, dy, db, x, xb, mean[r], invStd[r], gamma, gOff, FloatPair.high(sums), FloatPair.low(sums),
                     invStd[r] / (float) cols, dx, dxOff + r * cols);
         }
     }
 
     /** Σg (high 32 bits) and Σg·xhat (low 32 bits) of one row, g = gamma·dy; gradientSums without dGamma/dBeta. */
-    private static long rowSums(int cols, float[] dy, int db, float[] xhat, int hb, float[] gamma, int gOff) {
+    private static long rowSums(int cols, float[] dy, int db, float[] x, int xb, float mu, float is, float[] gamma,
+            int gOff) {
+        FloatVector vmu = FloatVector.broadcast(S, mu);
+        FloatVector vis = FloatVector.broadcast(S, is);
         FloatVector sg = FloatVector.zero(S);
         FloatVector sgx = FloatVector.zero(S);
         int bound = S.loopBound(cols);
@@ -178,7 +179,7 @@ public final class LayerNorm {
         for (; c < bound; c += L) {
             FloatVector g = FloatVector.fromArray(S, dy, db + c).mul(FloatVector.fromArray(S, gamma, gOff + c));
             sg = sg.add(g);
-            sgx = g.fma(FloatVector.fromArray(S, xhat, hb + c), sgx);
+            sgx = g.fma(FloatVector.fromArray(S, x, xb + c).sub(vmu).mul(vis), sgx);
         }
         if (L >= 16) {
             sg = sg.add(sg.rearrange(Reductions.SWAP8));
@@ -199,20 +200,40 @@ public final class LayerNorm {
         for (; c < cols; c++) {
             float g = dy[db + c] * gamma[gOff + c];
             sumG += g;
-            sumGx = Math.fma(g, xhat[hb + c], sumGx);
+            sumGx = Math.fma(g, (x[xb + c] - mu) * is, sumGx);
         }
         return FloatPair.of(sumG, sumGx);
     }
 
     /**
-     * Four rows from (db, hb, xb) on: dx = (cols·g − sg − xhat·sgx)·k per row, and dGamma += dy·xhat,
-     * dBeta += dy over the four rows in row order.
+     * Four rows from (db, xb, dxb) on, rows r..r+3 of mean and invStd, their sums s0..s3 (FloatPair: Σg, Σg·xhat):
+     * dx = (cols·g − sg − xhat·sgx)·invStd/cols per row, and dGamma += dy·xhat, dBeta += dy over the four rows in
+     * row order.
      */
-    private static void dxRows4(int cols, float[] dy, int db, float[] xhat, int hb, float[] gamma, int gOff,
-            float sg0, float sgx0, float k0, float sg1, float sgx1, float k1, float sg2, float sgx2, float k2,
-            float sg3, float sgx3, float k3, float[] dx, int xb, float[] dGamma, int dgOff, float[] dBeta,
-            int dbOff) {
+    private static void dxRows4(int cols, float[] dy, int db, float[] x, int xb, float[] mean, float[] invStd, int r,
+            float[] gamma, int gOff, long s0, long s1, long s2, long s3, float[] dx, int dxb, float[] dGamma,
+            int dgOff, float[] dBeta, int dbOff) {
         float n = cols;
+        float sg0 = FloatPair.high(s0);
+        float sg1 = FloatPair.high(s1);
+        float sg2 = FloatPair.high(s2);
+        float sg3 = FloatPair.high(s3);
+        float sgx0 = FloatPair.low(s0);
+        float sgx1 = FloatPair.low(s1);
+        float sgx2 = FloatPair.low(s2);
+        float sgx3 = FloatPair.low(s3);
+        float k0 = invStd[r] / n;
+        float k1 = invStd[r + 1] / n;
+        float k2 = invStd[r + 2] / n;
+        float k3 = invStd[r + 3] / n;
+        FloatVector mu0 = FloatVector.broadcast(S, mean[r]);
+        FloatVector mu1 = FloatVector.broadcast(S, mean[r + 1]);
+        FloatVector mu2 = FloatVector.broadcast(S, mean[r + 2]);
+        FloatVector mu3 = FloatVector.broadcast(S, mean[r + 3]);
+        FloatVector is0 = FloatVector.broadcast(S, invStd[r]);
+        FloatVector is1 = FloatVector.broadcast(S, invStd[r + 1]);
+        FloatVector is2 = FloatVector.broadcast(S, invStd[r + 2]);
+        FloatVector is3 = FloatVector.broadcast(S, invStd[r + 3]);
         int bound = S.loopBound(cols);
         int c = 0;
         for (; c < bound; c += L) {
@@ -220,23 +241,23 @@ public final class LayerNorm {
             FloatVector dg = FloatVector.fromArray(S, dGamma, dgOff + c);
             FloatVector dbeta = FloatVector.fromArray(S, dBeta, dbOff + c);
             FloatVector d = FloatVector.fromArray(S, dy, db + c);
-            FloatVector h = FloatVector.fromArray(S, xhat, hb + c);
-            h.mul(-sgx0).add(d.mul(gm).mul(n).sub(sg0)).mul(k0).intoArray(dx, xb + c);
+            FloatVector h = FloatVector.fromArray(S, x, xb + c).sub(mu0).mul(is0);
+            h.mul(-sgx0).add(d.mul(gm).mul(n).sub(sg0)).mul(k0).intoArray(dx, dxb + c);
             dg = d.fma(h, dg);
             dbeta = dbeta.add(d);
             d = FloatVector.fromArray(S, dy, db + cols + c);
-            h = FloatVector.fromArray(S, xhat, hb + cols + c);
-            h.mul(-sgx1).add(d.mul(gm).mul(n).sub(sg1)).mul(k1).intoArray(dx, xb + cols + c);
+            h = FloatVector.fromArray(S, x, xb + cols + c).sub(mu1).mul(is1);
+            h.mul(-sgx1).add(d.mul(gm).mul(n).sub(sg1)).mul(k1).intoArray(dx, dxb + cols + c);
             dg = d.fma(h, dg);
             dbeta = dbeta.add(d);
             d = FloatVector.fromArray(S, dy, db + 2 * cols + c);
-            h = FloatVector.fromArray(S, xhat, hb + 2 * cols + c);
-            h.mul(-sgx2).add(d.mul(gm).mul(n).sub(sg2)).mul(k2).intoArray(dx, xb + 2 * cols + c);
+            h = FloatVector.fromArray(S, x, xb + 2 * cols + c).sub(mu2).mul(is2);
+            h.mul(-sgx2).add(d.mul(gm).mul(n).sub(sg2)).mul(k2).intoArray(dx, dxb + 2 * cols + c);
             dg = d.fma(h, dg);
             dbeta = dbeta.add(d);
             d = FloatVector.fromArray(S, dy, db + 3 * cols + c);
-            h = FloatVector.fromArray(S, xhat, hb + 3 * cols + c);
-            h.mul(-sgx3).add(d.mul(gm).mul(n).sub(sg3)).mul(k3).intoArray(dx, xb + 3 * cols + c);
+            h = FloatVector.fromArray(S, x, xb + 3 * cols + c).sub(mu3).mul(is3);
+            h.mul(-sgx3).add(d.mul(gm).mul(n).sub(sg3)).mul(k3).intoArray(dx, dxb + 3 * cols + c);
             d.fma(h, dg).intoArray(dGamma, dgOff + c);
             dbeta.add(d).intoArray(dBeta, dbOff + c);
         }
@@ -246,11 +267,11 @@ public final class LayerNorm {
             float dbeta = dBeta[dbOff + c];
             for (int k = 0; k < 4; k++) {
                 float d = dy[db + k * cols + c];
-                float h = xhat[hb + k * cols + c];
+                float h = (x[xb + k * cols + c] - mean[r + k]) * invStd[r + k];
                 float sg = k == 0 ? sg0 : k == 1 ? sg1 : k == 2 ? sg2 : sg3;
                 float sgx = k == 0 ? sgx0 : k == 1 ? sgx1 : k == 2 ? sgx2 : sgx3;
                 float kk = k == 0 ? k0 : k == 1 ? k1 : k == 2 ? k2 : k3;
-                dx[xb + k * cols + c] = (-h * sgx + (d * gm * n - sg)) * kk;
+                dx[dxb + k * cols + c] = (-h * sgx + (d * gm * n - sg)) * kk;
                 dg = Math.fma(d, h, dg);
                 dbeta += d;
             }
@@ -263,18 +284,20 @@ public final class LayerNorm {
      * One row of backward pass 1: dGamma += dy·xhat, dBeta += dy; returns Σg (high 32 bits) and Σg·xhat
      * (low 32 bits) with g = gamma·dy, as raw float bits packed in a long (two scalars, no allocation).
      */
-    private static long gradientSums(int cols, float[] dy, int db, float[] xhat, int hb, float[] gamma, int gOff,
-            float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
+    private static long gradientSums(int cols, float[] dy, int db, float[] x, int xb, float mu, float is,
+            float[] gamma, int gOff, float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
         // unmasked vector loop and a scalar tail: a masked load or store (and indexInRange) on every vector
         // costs about three times the loop below at cols = 1024; a masked vector tail, a second copy of the
         // body, would push the method past C2's inlining budget and box the vectors of the lane sums
+        FloatVector vmu = FloatVector.broadcast(S, mu);
+        FloatVector vis = FloatVector.broadcast(S, is);
         FloatVector sg = FloatVector.zero(S);
         FloatVector sgx = FloatVector.zero(S);
         int bound = S.loopBound(cols);
         int c = 0;
         for (; c < bound; c += L) {
             FloatVector d = FloatVector.fromArray(S, dy, db + c);
-            FloatVector h = FloatVector.fromArray(S, xhat, hb + c);
+            FloatVector h = FloatVector.fromArray(S, x, xb + c).sub(vmu).mul(vis);
             FloatVector g = d.mul(FloatVector.fromArray(S, gamma, gOff + c));
             sg = sg.add(g);
             sgx = g.fma(h, sgx);
@@ -301,7 +324,7 @@ public final class LayerNorm {
         float sumGx = sgx.lane(0);
         for (; c < cols; c++) {
             float d = dy[db + c];
-            float h = xhat[hb + c];
+            float h = (x[xb + c] - mu) * is;
             float g = d * gamma[gOff + c];
             sumG += g;
             sumGx = Math.fma(g, h, sumGx);
@@ -311,9 +334,11 @@ public final class LayerNorm {
         return FloatPair.of(sumG, sumGx);
     }
 
-    /** One row of backward pass 2: dx = (cols·g − sg − xhat·sgx)·k, g = gamma·dy. */
-    private static void dxRow(int cols, float[] dy, int db, float[] xhat, int hb, float[] gamma, int gOff, float sg,
-            float sgx, float kk, float[] dx, int xb) {
+    /** One row of backward pass 2: dx = (cols·g − sg − xhat·sgx)·k, g = gamma·dy, xhat = (x − mu)·is. */
+    private static void dxRow(int cols, float[] dy, int db, float[] x, int xb, float mu, float is, float[] gamma,
+            int gOff, float sg, float sgx, float kk, float[] dx, int dxb) {
+        FloatVector vmu = FloatVector.broadcast(S, mu);
+        FloatVector vis = FloatVector.broadcast(S, is);
         FloatVector vsg = FloatVector.broadcast(S, sg);
         FloatVector vsgx = FloatVector.broadcast(S, sgx);
         FloatVector k = FloatVector.broadcast(S, kk);
@@ -322,15 +347,15 @@ public final class LayerNorm {
         int c = 0;
         for (; c < bound; c += L) {
             FloatVector g = FloatVector.fromArray(S, dy, db + c).mul(FloatVector.fromArray(S, gamma, gOff + c));
-            FloatVector h = FloatVector.fromArray(S, xhat, hb + c);
-            h.neg().fma(vsgx, g.mul(n).sub(vsg)).mul(k).intoArray(dx, xb + c);
+            FloatVector h = FloatVector.fromArray(S, x, xb + c).sub(vmu).mul(vis);
+            h.neg().fma(vsgx, g.mul(n).sub(vsg)).mul(k).intoArray(dx, dxb + c);
         }
         if (c < cols) {
             VectorMask<Float> m = S.indexInRange(c, cols);
             FloatVector g = FloatVector.fromArray(S, dy, db + c, m)
                     .mul(FloatVector.fromArray(S, gamma, gOff + c, m));
-            FloatVector h = FloatVector.fromArray(S, xhat, hb + c, m);
-            h.neg().fma(vsgx, g.mul(n).sub(vsg)).mul(k).intoArray(dx, xb + c, m);
+            FloatVector h = FloatVector.fromArray(S, x, xb + c, m).sub(vmu).mul(vis);
+            h.neg().fma(vsgx, g.mul(n).sub(vsg)).mul(k).intoArray(dx, dxb + c, m);
         }
     }
 }

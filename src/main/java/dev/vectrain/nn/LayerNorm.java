@@ -1,7 +1,8 @@
 /*
  * LayerNorm: normalization of each row over its features, with learned γ and β (trainable slices).
- * Same computation in training and evaluation. It is not a kernel: the arithmetic is in
- * dev.vectrain.kernel.LayerNorm.
+ * Same computation in training and evaluation. Keeps a reference to its last input (not owned, as Activation
+ * does) instead of a normalised copy: backward recomputes it from x, mean and invStd. It is not a kernel: the
+ * arithmetic is in dev.vectrain.kernel.LayerNorm.
  */
 package dev.vectrain.nn;
 
@@ -15,9 +16,10 @@ public final class LayerNorm extends SameSizeLayer {
     private final int betaOff;       // (n) in values/grads
     private final float[] mean;      // (maxBatch) per-row mean
     private final float[] invStd;    // (maxBatch) per-row 1/√(var+eps)
-    private final float[] xhat;      // (maxBatch, n)
     private final float[] y;         // (maxBatch, n)
     private final float[] dx;        // (maxBatch, n)
+    private float[] x;               // (rows, n) input of the last forward, not owned
+    private int xOff;
 
     /** Binds to γ/β at the given offsets. */
     public LayerNorm(Parameters params, int n, float eps, int gammaOff, int betaOff, int maxBatch) {
@@ -28,7 +30,6 @@ public final class LayerNorm extends SameSizeLayer {
         this.betaOff = betaOff;
         this.mean = new float[maxBatch];
         this.invStd = new float[maxBatch];
-        this.xhat = new float[maxBatch * n];
         this.y = new float[maxBatch * n];
         this.dx = new float[maxBatch * n];
     }
@@ -37,7 +38,9 @@ public final class LayerNorm extends SameSizeLayer {
     public float[] forward(WorkerPool pool, float[] x, int xOff, int rows) {
         checkRows(rows);
         float[] v = params.values();
-        dev.vectrain.kernel.LayerNorm.forward(rows, n, x, xOff, v, gammaOff, v, betaOff, eps, mean, invStd, xhat, y, 0);
+        this.x = x;
+        this.xOff = xOff;
+        dev.vectrain.kernel.LayerNorm.forward(rows, n, x, xOff, v, gammaOff, v, betaOff, eps, mean, invStd, y, 0);
         return y;
     }
 
@@ -45,7 +48,7 @@ public final class LayerNorm extends SameSizeLayer {
     public float[] backward(WorkerPool pool, float[] dOut, int rows, boolean needInputGrad) {
         checkRows(rows);
         float[] g = params.grads();
-        dev.vectrain.kernel.LayerNorm.backward(rows, n, dOut, 0, xhat, params.values(), gammaOff, invStd,
+        dev.vectrain.kernel.LayerNorm.backward(rows, n, dOut, 0, x, xOff, params.values(), gammaOff, mean, invStd,
                 g, gammaOff, g, betaOff, dx, 0);
         return needInputGrad ? dx : null;
     }

@@ -128,8 +128,8 @@ final class KernelAllocationMain {
                 BceWithLogits.backward(n, x, 0, t01, 0, dx, 0);
             });
             cases.put("layerNorm", () -> {
-                LayerNorm.forward(rows, cols, bx, 0, gamma, 0, beta, 0, 1e-5f, rowMean, rowInv, xhat, by, 0);
-                LayerNorm.backward(rows, cols, bdy, 0, xhat, gamma, 0, rowInv, dg, 0, db, 0, bdx, 0);
+                LayerNorm.forward(rows, cols, bx, 0, gamma, 0, beta, 0, 1e-5f, rowMean, rowInv, by, 0);
+                LayerNorm.backward(rows, cols, bdy, 0, bx, 0, gamma, 0, rowMean, rowInv, dg, 0, db, 0, bdx, 0);
             });
             cases.put("batchNormTrain", () -> {
                 BatchNorm.forwardTrain(pool, rows, cols, bx, 0, gamma, 0, beta, 0, 1e-5f, 0.1f, rm, 0, rv, 0, colMean,

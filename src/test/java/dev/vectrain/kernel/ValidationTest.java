@@ -26,7 +26,7 @@ class ValidationTest {
         refused("n", () -> Mse.forward(-1, a, 0, b, 0));
         refused("rows", () -> Bias.addRows(-1, 2, a, 0, b, 0, 2));
         refused("cols", () -> Bias.columnSums(2, -2, a, 0, 2, b, 0, false));
-        refused("rows", () -> LayerNorm.forward(-1, 2, a, 0, a, 0, a, 0, 1e-5f, a, a, a, b, 0));
+        refused("rows", () -> LayerNorm.forward(-1, 2, a, 0, a, 0, a, 0, 1e-5f, a, a, b, 0));
         refused("classes", () -> SoftmaxCrossEntropy.forward(1, -1, a, 0, new int[1], 0, b, 0));
         refused("classes", () -> SoftmaxCrossEntropy.forward(1, 0, a, 0, new int[1], 0, b, 0));
         refused("slices", () -> Reductions.l2Norm(new WorkerPool(1), a, new int[1], new int[1], -1));
@@ -44,7 +44,8 @@ class ValidationTest {
         refused("target", () -> Mse.backward(5, a, 0, b, 8, a, 0));
         refused("probs", () -> SoftmaxCrossEntropy.forward(2, 5, a, 0, new int[2], 0, b, 1));
         refused("invStd", () -> BatchNorm.backward(null, 2, 5, a, 0, a, b, 0, new float[4], b, 0, b, 0, a, 0));
-        refused("xhat", () -> LayerNorm.forward(2, 5, a, 0, b, 0, b, 0, 1e-5f, b, b, new float[9], a, 0));
+        refused("mean", () -> LayerNorm.forward(2, 5, a, 0, b, 0, b, 0, 1e-5f, new float[1], b, a, 0));
+        refused("x", () -> LayerNorm.backward(2, 5, a, 0, new float[9], 0, b, 0, b, b, b, 0, b, 0, a, 0));
         refused("lengths[1]", () -> Reductions.l2Norm(new WorkerPool(1), a, new int[] {0, 5}, new int[] {3, 6}, 2));
     }
 
