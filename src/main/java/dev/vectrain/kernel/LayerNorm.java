@@ -51,26 +51,28 @@ public final class LayerNorm {
             return;
         }
         for (int r = 0; r < rows; r++) {
-            long meanAndInvStd = forwardRow(cols, x, xOff + r * cols, eps, gamma, gOff, beta, bOff, y,
-                    yOff + r * cols);
-            mean[r] = FloatPair.high(meanAndInvStd);
-            invStd[r] = FloatPair.low(meanAndInvStd);
+            int xb = xOff + r * cols;
+            long meanAndInvStd = rowStatistics(cols, x, xb, eps);
+            float mu = FloatPair.high(meanAndInvStd);
+            float is = FloatPair.low(meanAndInvStd);
+            mean[r] = mu;
+            invStd[r] = is;
+            normalizeRow(cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yOff + r * cols);
         }
     }
 
     /**
-     * One row of forward: mean and biased variance by two passes (sums in two float-lane accumulators, masked
-     * tail into the first, lanes added by a fixed pairwise tree), then y = gamma·(x − mean)·invStd + beta;
-     * returns mean (high half) and invStd (low half), see FloatPair.
+     * Mean and invStd = 1/sqrt(biased variance + eps) of one row by two passes (sums in two float-lane
+     * accumulators, masked tail into the first, lanes added by Reductions.laneSum's fixed pairwise tree, written
+     * out); returns mean (high half) and invStd (low half), see FloatPair.
      * <p>
-     * One method per row on purpose, larger than C2 inlines into a hot caller: compiled on its own it keeps its
-     * vectors in registers, where the three loops inlined into the row loop ran at 17-18 GB/s against 24 at
-     * 4096x1024 (probe, one thread; see SoftmaxCrossEntropy.softmaxRow). The lane sums are written out
-     * (Reductions.laneSum's tree, so results are bitwise the same): a call after the loops might not be inlined
-     * and would box its vector argument per row.
+     * Larger than C2 inlines into a hot caller (325 bytes of bytecode), so it is compiled on its own with its
+     * vectors in registers: with the statistics loops inlined into the row loop forward ran at 17-18 GB/s at
+     * 4096x1024, against 24-25 (probe, one thread; see SoftmaxCrossEntropy.softmaxRow). The normalise loop is a
+     * separate small method: with it in here too the method ran past C1's register allocator ("out of virtual
+     * registers in linear scan" at tier 3), which left it in C1 code, allocating, for good.
      */
-    private static long forwardRow(int cols, float[] x, int xb, float eps, float[] gamma, int gOff, float[] beta,
-            int bOff, float[] y, int yb) {
+    private static long rowStatistics(int cols, float[] x, int xb, float eps) {
         FloatVector s0 = FloatVector.zero(S);
         FloatVector s1 = FloatVector.zero(S);
         int c = 0;
@@ -122,11 +124,17 @@ public final class LayerNorm {
         }
         q0 = q0.add(q0.rearrange(Reductions.SWAP1));
         double var = (double) q0.lane(0) / cols;
-        float is = (float) (1.0 / Math.sqrt(var + eps));
+        return FloatPair.of(mu, (float) (1.0 / Math.sqrt(var + eps)));
+    }
 
+    /** y = gamma·xhat + beta, xhat = (x − mu)·is, for one row. */
+    private static void normalizeRow(int cols, float[] x, int xb, float mu, float is, float[] gamma, int gOff,
+            float[] beta, int bOff, float[] y, int yb) {
+        FloatVector vmu = FloatVector.broadcast(S, mu);
         FloatVector vis = FloatVector.broadcast(S, is);
         int bound = S.loopBound(cols);
-        for (c = 0; c < bound; c += L) {
+        int c = 0;
+        for (; c < bound; c += L) {
             FloatVector h = FloatVector.fromArray(S, x, xb + c).sub(vmu).mul(vis);
             h.fma(FloatVector.fromArray(S, gamma, gOff + c), FloatVector.fromArray(S, beta, bOff + c))
                     .intoArray(y, yb + c);
@@ -137,7 +145,6 @@ public final class LayerNorm {
             h.fma(FloatVector.fromArray(S, gamma, gOff + c, m), FloatVector.fromArray(S, beta, bOff + c, m))
                     .intoArray(y, yb + c, m);
         }
-        return FloatPair.of(mu, is);
     }
 
     /**

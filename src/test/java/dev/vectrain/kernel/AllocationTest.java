@@ -62,6 +62,23 @@ class AllocationTest {
         assertEquals(0, allocatedBy(() -> BceWithLogits.backward(n, x, 0, t, 0, dx, 0)), "bce'");
         assertEquals(0, allocatedBy(() -> sink[0] += SoftmaxCrossEntropy.forward(rows, classes, logits, 0, labels, 0,
                 probs, 0)), "softmax CE");
+        // the per-row methods kept out of line, at a narrow and a wide shape: a method C1 cannot compile at
+        // tier 3 ("out of virtual registers") stays in C1 code and allocates its vectors on every call
+        for (int[] shape : new int[][] {{256, 10}, {64, 256}}) {
+            int r = shape[0];
+            int c = shape[1];
+            float[] lx = KernelTesting.random(rnd, r * c, -3, 3);
+            float[] ly = new float[r * c];
+            float[] g = KernelTesting.random(rnd, c, 0.5, 1.5);
+            float[] m = new float[r];
+            float[] s = new float[r];
+            int[] lab = new int[r];
+            String at = r + "x" + c;
+            assertEquals(0, allocatedBy(() -> LayerNorm.forward(r, c, lx, 0, g, 0, g, 0, 1e-5f, m, s, ly, 0)),
+                    "layer norm forward " + at);
+            assertEquals(0, allocatedBy(() -> sink[0] += SoftmaxCrossEntropy.forward(r, c, lx, 0, lab, 0, ly, 0)),
+                    "softmax CE " + at);
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@
 package dev.vectrain.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -18,14 +19,15 @@ import org.junit.jupiter.api.Test;
 
 class ColdJvmKernelAllocationTest {
     private static final List<String> KERNELS = List.of("relu", "leakyRelu", "sigmoid", "tanh", "gelu",
-            "softmaxCrossEntropy10", "softmaxCrossEntropy1000", "mse", "bceWithLogits", "layerNorm", "batchNormTrain",
+            "softmaxCrossEntropy10", "softmaxCrossEntropy1000", "mse", "bceWithLogits", "layerNorm", "layerNormNarrow", "batchNormTrain",
             "batchNormNoPool", "batchNormInference", "bias", "elementwise", "decode", "reductions", "gemmNN", "gemmNT", "gemmTN",
             "gemmNarrowNN", "gemmNarrowNT", "gemmNarrowTN");
 
     @Test
     void everyWarmKernelAllocatesNothingInAFreshJvm() throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "--add-modules", "jdk.incubator.vector", "-Xmx512m", "-XX:+PrintCompilation",
+                "-cp", System.getProperty("java.class.path"),
                 KernelAllocationMain.class.getName()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
@@ -33,6 +35,11 @@ class ColdJvmKernelAllocationTest {
         }
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("done\n"), out);
+        // a kernel method C1 cannot compile ("out of virtual registers in linear scan" at tier 3) can stay in C1
+        // code for good, allocating its vectors on every call; that must not depend on this run's timing
+        for (String line : out.split("\n")) {
+            assertFalse(line.contains("dev.vectrain") && line.contains("COMPILE SKIPPED"), line);
+        }
         for (String k : KERNELS) {
             assertTrue(out.contains("\n" + k + "=0\n") || out.startsWith(k + "=0\n"),
                     "bytes allocated by " + k + " once warm should be 0:\n" + out);

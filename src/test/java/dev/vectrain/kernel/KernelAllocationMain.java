@@ -57,6 +57,8 @@ final class KernelAllocationMain {
         float[] colInv = new float[cols];
         float[] rowMean = new float[rows];
         float[] rowInv = new float[rows];
+        float[] rowMeanNarrow = new float[size / 10];
+        float[] rowInvNarrow = new float[size / 10];
         float[] xhat = new float[size];
         float[] by = new float[size];
         float[] bdy = KernelTesting.random(rnd, size, -1, 1);
@@ -130,6 +132,11 @@ final class KernelAllocationMain {
             cases.put("layerNorm", () -> {
                 LayerNorm.forward(rows, cols, bx, 0, gamma, 0, beta, 0, 1e-5f, rowMean, rowInv, by, 0);
                 LayerNorm.backward(rows, cols, bdy, 0, bx, 0, gamma, 0, rowMean, rowInv, dg, 0, db, 0, bdx, 0);
+            });
+            cases.put("layerNormNarrow", () -> {
+                LayerNorm.forward(size / 10, 10, bx, 0, gamma, 0, beta, 0, 1e-5f, rowMeanNarrow, rowInvNarrow, by, 0);
+                LayerNorm.backward(size / 10, 10, bdy, 0, bx, 0, gamma, 0, rowMeanNarrow, rowInvNarrow, dg, 0, db, 0,
+                        bdx, 0);
             });
             cases.put("batchNormTrain", () -> {
                 BatchNorm.forwardTrain(pool, rows, cols, bx, 0, gamma, 0, beta, 0, 1e-5f, 0.1f, rm, 0, rv, 0, colMean,
