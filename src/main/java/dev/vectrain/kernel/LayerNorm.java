@@ -4,8 +4,9 @@
  * mean, invStd (rows), saved by forward for backward. Variance by two passes (never E[x²] − μ²); row
  * sums in float lanes, lanes added in order in double. No xhat is stored: backward recomputes
  * xhat = (x − mean)·invStd from the forward input, the same two roundings forward applied, so forward
- * writes one array instead of two (12 bytes of traffic per element instead of 20 with write-allocate). Sequential: rows are short and independent, the
- * layer above decides whether to split rows. It is not a layer: buffers belong to the caller.
+ * writes one array instead of two (12 bytes of traffic per element instead of 20 with write-allocate).
+ * Sequential: rows are short and independent, the layer above decides whether to split rows. It is not a
+ * layer: buffers belong to the caller.
  */
 package dev.vectrain.kernel;
 
