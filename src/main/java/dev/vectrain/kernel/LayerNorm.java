@@ -64,8 +64,8 @@ public final class LayerNorm {
 
     /**
      * Mean and invStd = 1/sqrt(biased variance + eps) of one row by two passes (sums in two float-lane
-     * accumulators, masked tail into the first, lanes added by Reductions.laneSum's fixed pairwise tree, written
-     * out); returns mean (high half) and invStd (low half), see FloatPair.
+     * accumulators, masked tail into the first, lanes added by Reductions.laneSum); returns mean (high half) and
+     * invStd (low half), see FloatPair.
      * <p>
      * Larger than C2 inlines into a hot caller (325 bytes of bytecode), so it is compiled on its own with its
      * vectors in registers: with the statistics loops inlined into the row loop forward ran at 17-18 GB/s at
@@ -85,18 +85,7 @@ public final class LayerNorm {
             VectorMask<Float> m = S.indexInRange(c, cols);
             s0 = s0.add(FloatVector.fromArray(S, x, xb + c, m));
         }
-        s0 = s0.add(s1);
-        if (L >= 16) {
-            s0 = s0.add(s0.rearrange(Reductions.SWAP8));
-        }
-        if (L >= 8) {
-            s0 = s0.add(s0.rearrange(Reductions.SWAP4));
-        }
-        if (L >= 4) {
-            s0 = s0.add(s0.rearrange(Reductions.SWAP2));
-        }
-        s0 = s0.add(s0.rearrange(Reductions.SWAP1));
-        float mu = s0.lane(0) / cols;
+        float mu = Reductions.laneSum(s0.add(s1)) / cols;
 
         FloatVector vmu = FloatVector.broadcast(S, mu);
         FloatVector q0 = FloatVector.zero(S);
@@ -113,18 +102,7 @@ public final class LayerNorm {
             FloatVector d0 = FloatVector.fromArray(S, x, xb + c, m).sub(vmu);
             q0 = q0.add(d0.mul(d0), m);
         }
-        q0 = q0.add(q1);
-        if (L >= 16) {
-            q0 = q0.add(q0.rearrange(Reductions.SWAP8));
-        }
-        if (L >= 8) {
-            q0 = q0.add(q0.rearrange(Reductions.SWAP4));
-        }
-        if (L >= 4) {
-            q0 = q0.add(q0.rearrange(Reductions.SWAP2));
-        }
-        q0 = q0.add(q0.rearrange(Reductions.SWAP1));
-        double var = (double) q0.lane(0) / cols;
+        double var = (double) Reductions.laneSum(q0.add(q1)) / cols;
         return FloatPair.of(mu, (float) (1.0 / Math.sqrt(var + eps)));
     }
 
