@@ -2,7 +2,9 @@
  * BatchNorm: batch normalization over the batch dimension, per feature, with learned scale γ and shift β
  * (trainable slices) and running mean/variance (state slices, PyTorch momentum convention). Training mode
  * normalizes with batch statistics and updates the running ones; evaluation mode uses the running ones.
- * It is not a kernel: the arithmetic is in dev.vectrain.kernel.BatchNorm.
+ * Keeps a reference to its last training input (not owned, as LayerNorm does) instead of a normalised copy:
+ * backward recomputes it from x, mean and invStd. It is not a kernel: the arithmetic is in
+ * dev.vectrain.kernel.BatchNorm.
  */
 package dev.vectrain.nn;
 
@@ -19,9 +21,11 @@ public final class BatchNorm extends SameSizeLayer {
     private final int runVarOff;     // (n) in state
     private final float[] mean;      // (n) batch mean of the last training forward
     private final float[] invStd;    // (n) 1/√(var+eps) of the last training forward
-    private final float[] xhat;      // (maxBatch, n) normalized input
+    private final float[] work;      // (3, n) scratch of the training forward
     private final float[] y;         // (maxBatch, n)
     private final float[] dx;        // (maxBatch, n)
+    private float[] x;               // (rows, n) input of the last training forward, not owned; null before one
+    private int xOff;
 
     /** Binds to γ/β at {@code gammaOff}/{@code betaOff} and running stats at the given state offsets. */
     public BatchNorm(Parameters params, int n, float momentum, float eps, int gammaOff, int betaOff,
@@ -36,7 +40,7 @@ public final class BatchNorm extends SameSizeLayer {
         this.runVarOff = runVarOff;
         this.mean = new float[n];
         this.invStd = new float[n];
-        this.xhat = new float[maxBatch * n];
+        this.work = new float[dev.vectrain.kernel.BatchNorm.workLength(n)];
         this.y = new float[maxBatch * n];
         this.dx = new float[maxBatch * n];
     }
@@ -47,8 +51,10 @@ public final class BatchNorm extends SameSizeLayer {
         float[] v = params.values();
         float[] s = params.state();
         if (isTraining()) {
+            this.x = x;
+            this.xOff = xOff;
             dev.vectrain.kernel.BatchNorm.forwardTrain(pool, rows, n, x, xOff, v, gammaOff, v, betaOff, eps,
-                    momentum, s, runMeanOff, s, runVarOff, mean, invStd, xhat, y, 0);
+                    momentum, s, runMeanOff, s, runVarOff, mean, invStd, work, y, 0);
         } else {
             dev.vectrain.kernel.BatchNorm.forwardInference(rows, n, x, xOff, v, gammaOff, v, betaOff, eps,
                     s, runMeanOff, s, runVarOff, y, 0);
@@ -59,12 +65,12 @@ public final class BatchNorm extends SameSizeLayer {
     @Override
     public float[] backward(WorkerPool pool, float[] dOut, int rows, boolean needInputGrad) {
         checkRows(rows);
-        if (!isTraining()) {
+        if (!isTraining() || x == null) {
             throw new IllegalStateException("BatchNorm.backward needs a training-mode forward");
         }
         float[] g = params.grads();
-        dev.vectrain.kernel.BatchNorm.backward(pool, rows, n, dOut, 0, xhat, params.values(), gammaOff, invStd,
-                g, gammaOff, g, betaOff, dx, 0);
+        dev.vectrain.kernel.BatchNorm.backward(pool, rows, n, dOut, 0, x, xOff, params.values(), gammaOff, mean,
+                invStd, g, gammaOff, g, betaOff, dx, 0);
         return needInputGrad ? dx : null;
     }
 }

@@ -59,7 +59,7 @@ final class KernelAllocationMain {
         float[] rowInv = new float[rows];
         float[] rowMeanNarrow = new float[size / 10];
         float[] rowInvNarrow = new float[size / 10];
-        float[] xhat = new float[size];
+        float[] work = new float[BatchNorm.workLength(cols)];
         float[] by = new float[size];
         float[] bdy = KernelTesting.random(rnd, size, -1, 1);
         float[] bdx = new float[size];
@@ -140,13 +140,13 @@ final class KernelAllocationMain {
             });
             cases.put("batchNormTrain", () -> {
                 BatchNorm.forwardTrain(pool, rows, cols, bx, 0, gamma, 0, beta, 0, 1e-5f, 0.1f, rm, 0, rv, 0, colMean,
-                        colInv, xhat, by, 0);
-                BatchNorm.backward(pool, rows, cols, bdy, 0, xhat, gamma, 0, colInv, dg, 0, db, 0, bdx, 0);
+                        colInv, work, by, 0);
+                BatchNorm.backward(pool, rows, cols, bdy, 0, bx, 0, gamma, 0, colMean, colInv, dg, 0, db, 0, bdx, 0);
             });
             cases.put("batchNormNoPool", () -> {
                 BatchNorm.forwardTrain(null, rows, cols, bx, 0, gamma, 0, beta, 0, 1e-5f, 0.1f, rm, 0, rv, 0, colMean,
-                        colInv, xhat, by, 0);
-                BatchNorm.backward(null, rows, cols, bdy, 0, xhat, gamma, 0, colInv, dg, 0, db, 0, bdx, 0);
+                        colInv, work, by, 0);
+                BatchNorm.backward(null, rows, cols, bdy, 0, bx, 0, gamma, 0, colMean, colInv, dg, 0, db, 0, bdx, 0);
             });
             cases.put("batchNormInference", () -> BatchNorm.forwardInference(rows, cols, bx, 0, gamma, 0, beta, 0,
                     1e-5f, rm, 0, rv, 0, by, 0));

@@ -83,7 +83,7 @@ class NormsTest {
         float[] mean2 = new float[cols];
         float[] invStd2 = new float[cols];
         BatchNorm.forwardTrain(null, rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
-                new float[cols], 0, mean, invStd, new float[size], new float[size], 0);
+                new float[cols], 0, mean, invStd, new float[BatchNorm.workLength(cols)], new float[size], 0);
         ReferenceNorms.batchNormForwardTrain(rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
                 new float[cols], 0, mean2, invStd2, new float[size], new float[size], 0);
         assertClose("bn mean, large mean", mean2, 0, mean, 0, cols, 0, 1e-6);
@@ -102,19 +102,18 @@ class NormsTest {
         float[] rv2 = rv.clone();
         float[] mean = new float[cols];
         float[] invStd = new float[cols];
-        float[] xhat = new float[size];
+        float[] work = new float[BatchNorm.workLength(cols)];
         float[] y = new float[5 + size];
         float[] mean2 = new float[cols];
         float[] invStd2 = new float[cols];
         float[] xhat2 = new float[size];
         float[] y2 = new float[5 + size];
         BatchNorm.forwardTrain(pool, rows, cols, x, 3, gamma, 1, beta, 2, EPS, MOMENTUM, rm, 3, rv, 4, mean, invStd,
-                xhat, y, 5);
+                work, y, 5);
         ReferenceNorms.batchNormForwardTrain(rows, cols, x, 3, gamma, 1, beta, 2, EPS, MOMENTUM, rm2, 3, rv2, 4, mean2,
                 invStd2, xhat2, y2, 5);
         assertClose("bn mean " + at, mean2, 0, mean, 0, cols, ABS, REL);
         assertClose("bn invStd " + at, invStd2, 0, invStd, 0, cols, ABS, REL);
-        assertClose("bn xhat " + at, xhat2, 0, xhat, 0, size, ABS, REL);
         assertClose("bn y " + at, y2, 0, y, 0, y.length, ABS, REL);
         assertClose("bn runMean " + at, rm2, 0, rm, 0, rm.length, ABS, REL);
         assertClose("bn runVar " + at, rv2, 0, rv, 0, rv.length, ABS, REL);
@@ -132,8 +131,13 @@ class NormsTest {
         float[] db2 = db.clone();
         float[] dx = new float[4 + size];
         float[] dx2 = new float[4 + size];
-        BatchNorm.backward(pool, rows, cols, dy, 2, xhat, gamma, 1, invStd, dg, 3, db, 1, dx, 4);
-        ReferenceNorms.batchNormBackward(rows, cols, dy, 2, xhat, gamma, 1, invStd, dg2, 3, db2, 1, dx2, 4);
+        BatchNorm.backward(pool, rows, cols, dy, 2, x, 3, gamma, 1, mean, invStd, dg, 3, db, 1, dx, 4);
+        // the reference is fed the xhat the kernel recomputes, (x − mean)·invStd in float, as layerNormAgrees does
+        float[] xhatK = new float[size];
+        for (int i = 0; i < size; i++) {
+            xhatK[i] = (x[3 + i] - mean[i % cols]) * invStd[i % cols];
+        }
+        ReferenceNorms.batchNormBackward(rows, cols, dy, 2, xhatK, gamma, 1, invStd, dg2, 3, db2, 1, dx2, 4);
         double scale = Math.max(1, rows) * 1e-2;
         assertClose("bn dGamma " + at, dg2, 0, dg, 0, dg.length, GRAD_ABS * scale, GRAD_REL);
         assertClose("bn dBeta " + at, db2, 0, db, 0, db.length, GRAD_ABS * scale, GRAD_REL);
@@ -149,12 +153,19 @@ class NormsTest {
         float[] rv = {1, 1, 1};
         float[] mean = new float[3];
         float[] is = new float[3];
-        float[] xhat = new float[3];
         float[] y = new float[3];
-        BatchNorm.forwardTrain(null, 1, 3, x, 0, g, 0, b, 0, EPS, MOMENTUM, rm, 0, rv, 0, mean, is, xhat, y, 0);
+        BatchNorm.forwardTrain(null, 1, 3, x, 0, g, 0, b, 0, EPS, MOMENTUM, rm, 0, rv, 0, mean, is, new float[9], y, 0);
+        float[] dy = {0.25f, -1f, 2f};
+        float[] dg = new float[3];
+        float[] db = new float[3];
+        float[] dx = {9, 9, 9};
+        BatchNorm.backward(null, 1, 3, dy, 0, x, 0, g, 0, mean, is, dg, 0, db, 0, dx, 0);
         for (int c = 0; c < 3; c++) {
-            assertEquals(0f, xhat[c]);
+            assertEquals(x[c], mean[c]);
             assertEquals(0.5f, y[c]);
+            assertEquals(0f, dg[c], "dGamma: xhat of a single row is 0");
+            assertEquals(dy[c], db[c]);
+            assertEquals(0f, dx[c], "dx of a single row");
             assertEquals(0.9f, rv[c], 1e-7f);
             assertEquals(0.1f * x[c], rm[c], 1e-7f);
         }
@@ -179,15 +190,15 @@ class NormsTest {
                 java.util.Arrays.fill(rv, 1f);
                 float[] mean = new float[cols];
                 float[] invStd = new float[cols];
-                float[] xhat = new float[size];
+                float[] work = new float[BatchNorm.workLength(cols)];
                 float[] y = new float[size];
                 float[] dg = new float[cols];
                 float[] db = new float[cols];
                 float[] dx = new float[size];
                 BatchNorm.forwardTrain(pool, rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, rm, 0, rv, 0, mean,
-                        invStd, xhat, y, 0);
-                BatchNorm.backward(pool, rows, cols, dy, 0, xhat, gamma, 0, invStd, dg, 0, db, 0, dx, 0);
-                results[t] = concat(rm, rv, mean, invStd, xhat, y, dg, db, dx);
+                        invStd, work, y, 0);
+                BatchNorm.backward(pool, rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd, dg, 0, db, 0, dx, 0);
+                results[t] = concat(rm, rv, mean, invStd, y, dg, db, dx);
             }
         }
         assertBitwise("batch norm 1 vs 2 threads", results[0], results[1]);
@@ -221,14 +232,13 @@ class NormsTest {
         float[] w = random(rnd, size, -1, 1);
         float[] mean = new float[cols];
         float[] invStd = new float[cols];
-        float[] xhat = new float[size];
         float[] y = new float[size];
         BatchNorm.forwardTrain(null, rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
-                new float[cols], 0, mean, invStd, xhat, y, 0);
+                new float[cols], 0, mean, invStd, new float[BatchNorm.workLength(cols)], y, 0);
         float[] dg = new float[cols];
         float[] db = new float[cols];
         float[] dx = new float[size];
-        BatchNorm.backward(null, rows, cols, w, 0, xhat, gamma, 0, invStd, dg, 0, db, 0, dx, 0);
+        BatchNorm.backward(null, rows, cols, w, 0, x, 0, gamma, 0, mean, invStd, dg, 0, db, 0, dx, 0);
         fdCheck("bn", rows, cols, x, gamma, beta, w, dx, dg, db, true);
     }
 
