@@ -40,7 +40,8 @@ public final class LayerNorm extends SameSizeLayer {
         float[] v = params.values();
         this.x = x;
         this.xOff = xOff;
-        dev.vectrain.kernel.LayerNorm.forward(rows, n, x, xOff, v, gammaOff, v, betaOff, eps, mean, invStd, y, 0);
+        dev.vectrain.kernel.LayerNorm.forward(pool, rows, n, x, xOff, v, gammaOff, v, betaOff, eps, mean, invStd, y,
+                0);
         return y;
     }
 
@@ -48,8 +49,8 @@ public final class LayerNorm extends SameSizeLayer {
     public float[] backward(WorkerPool pool, float[] dOut, int rows, boolean needInputGrad) {
         checkRows(rows);
         float[] g = params.grads();
-        dev.vectrain.kernel.LayerNorm.backward(rows, n, dOut, 0, x, xOff, params.values(), gammaOff, mean, invStd,
-                g, gammaOff, g, betaOff, dx, 0);
+        dev.vectrain.kernel.LayerNorm.backward(pool, rows, n, dOut, 0, x, xOff, params.values(), gammaOff, mean,
+                invStd, g, gammaOff, g, betaOff, dx, 0);
         return needInputGrad ? dx : null;
     }
 }

@@ -133,6 +133,19 @@ final class KernelAllocationMain {
                 LayerNorm.forward(rows, cols, bx, 0, gamma, 0, beta, 0, 1e-5f, rowMean, rowInv, by, 0);
                 LayerNorm.backward(rows, cols, bdy, 0, bx, 0, gamma, 0, rowMean, rowInv, dg, 0, db, 0, bdx, 0);
             });
+            int pr = 64;
+            int pc = 520; // 33 280 elements: above LayerNorm's parallel threshold
+            float[] px = KernelTesting.random(rnd, pr * pc, -2, 2);
+            float[] pg = KernelTesting.random(rnd, pc, 0.5, 1.5);
+            float[] pout = new float[pr * pc];
+            float[] pMean = new float[pr];
+            float[] pInv = new float[pr];
+            float[] pdg = new float[pc];
+            float[] pdb = new float[pc];
+            cases.put("layerNormPooled", () -> {
+                LayerNorm.forward(pool, pr, pc, px, 0, pg, 0, pg, 0, 1e-5f, pMean, pInv, pout, 0);
+                LayerNorm.backward(pool, pr, pc, pout, 0, px, 0, pg, 0, pMean, pInv, pdg, 0, pdb, 0, pout, 0);
+            });
             cases.put("layerNormNarrow", () -> {
                 LayerNorm.forward(size / 10, 10, bx, 0, gamma, 0, beta, 0, 1e-5f, rowMeanNarrow, rowInvNarrow, by, 0);
                 LayerNorm.backward(size / 10, 10, bdy, 0, bx, 0, gamma, 0, rowMeanNarrow, rowInvNarrow, dg, 0, db, 0,

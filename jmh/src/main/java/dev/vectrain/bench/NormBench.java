@@ -1,9 +1,9 @@
 /*
- * NormBench: batch norm (train forward, backward; pool of `threads`) and layer norm (forward,
- * backward) on (rows x cols) batches. GB/s in the "gigabytes" counter, counting compulsory bytes per
+ * NormBench: batch norm (train forward, backward) and layer norm (forward, backward) on (rows x cols)
+ * batches, on a pool of `threads`. GB/s in the "gigabytes" counter, counting compulsory bytes per
  * call: forward 8·rows·cols (read x, write y: neither norm stores xhat), backward 12·rows·cols (read dy and x,
  * write dx). Re-reads (batch norm's statistics pass over x, its backward's second pass over dy and x) are not
- * counted. Layer norm runs on one thread.
+ * counted, nor the pooled layer-norm backward's second read of dy and x.
  */
 package dev.vectrain.bench;
 
@@ -116,14 +116,14 @@ public class NormBench {
 
     @Benchmark
     public float[] layerNormForward(Traffic t) {
-        LayerNorm.forward(rows, cols, x, 0, gamma, 0, beta, 0, 1e-5f, mean, invStd, y, 0);
+        LayerNorm.forward(pool, rows, cols, x, 0, gamma, 0, beta, 0, 1e-5f, mean, invStd, y, 0);
         t.add(8L * rows * cols);
         return y;
     }
 
     @Benchmark
     public float[] layerNormBackward(Traffic t) {
-        LayerNorm.backward(rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd, dGamma, 0, dBeta, 0, dx, 0);
+        LayerNorm.backward(pool, rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd, dGamma, 0, dBeta, 0, dx, 0);
         t.add(12L * rows * cols);
         return dx;
     }
