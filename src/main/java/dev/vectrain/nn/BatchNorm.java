@@ -21,7 +21,7 @@ public final class BatchNorm extends SameSizeLayer {
     private final int runVarOff;     // (n) in state
     private final float[] mean;      // (n) batch mean of the last training forward
     private final float[] invStd;    // (n) 1/√(var+eps) of the last training forward
-    private final float[] work;      // (3, n) scratch of the training forward
+    private final float[] work;      // (4, n) scratch of the training forward and backward
     private final float[] y;         // (maxBatch, n)
     private final float[] dx;        // (maxBatch, n)
     private float[] x;               // (rows, n) input of the last training forward, not owned; null before one
@@ -70,7 +70,7 @@ public final class BatchNorm extends SameSizeLayer {
         }
         float[] g = params.grads();
         dev.vectrain.kernel.BatchNorm.backward(pool, rows, n, dOut, 0, x, xOff, params.values(), gammaOff, mean,
-                invStd, g, gammaOff, g, betaOff, dx, 0);
+                invStd, work, g, gammaOff, g, betaOff, dx, 0);
         return needInputGrad ? dx : null;
     }
 }

@@ -151,7 +151,7 @@ class CompiledAgreementTest {
         hot(() -> {
             java.util.Arrays.fill(dg, 0f);
             java.util.Arrays.fill(db, 0f);
-            BatchNorm.backward(null, rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd, dg, 0, db, 0, dx, 0);
+            BatchNorm.backward(null, rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd, work, dg, 0, db, 0, dx, 0);
         });
         java.util.Arrays.fill(dg2, 0f);
         java.util.Arrays.fill(db2, 0f);

@@ -154,12 +154,14 @@ final class KernelAllocationMain {
             cases.put("batchNormTrain", () -> {
                 BatchNorm.forwardTrain(pool, rows, cols, bx, 0, gamma, 0, beta, 0, 1e-5f, 0.1f, rm, 0, rv, 0, colMean,
                         colInv, work, by, 0);
-                BatchNorm.backward(pool, rows, cols, bdy, 0, bx, 0, gamma, 0, colMean, colInv, dg, 0, db, 0, bdx, 0);
+                BatchNorm.backward(pool, rows, cols, bdy, 0, bx, 0, gamma, 0, colMean, colInv, work, dg, 0, db, 0, bdx,
+                        0);
             });
             cases.put("batchNormNoPool", () -> {
                 BatchNorm.forwardTrain(null, rows, cols, bx, 0, gamma, 0, beta, 0, 1e-5f, 0.1f, rm, 0, rv, 0, colMean,
                         colInv, work, by, 0);
-                BatchNorm.backward(null, rows, cols, bdy, 0, bx, 0, gamma, 0, colMean, colInv, dg, 0, db, 0, bdx, 0);
+                BatchNorm.backward(null, rows, cols, bdy, 0, bx, 0, gamma, 0, colMean, colInv, work, dg, 0, db, 0, bdx,
+                        0);
             });
             cases.put("batchNormInference", () -> BatchNorm.forwardInference(rows, cols, bx, 0, gamma, 0, beta, 0,
                     1e-5f, rm, 0, rv, 0, by, 0));

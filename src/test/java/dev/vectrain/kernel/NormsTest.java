@@ -45,18 +45,24 @@ class NormsTest {
         }
     }
 
-    /** Shapes around the statistics block size of forwardTrain: one block, a last block of 1 row, several. */
+    /**
+     * Shapes around the row blocks of batch norm's statistics and sums: one block, blocks with a last block
+     * of one row (33x1000), many blocks (4097x17, 1025x100), blocks capped by their bytes (1025x1000).
+     */
     @Test
     void batchNormBlockedStatisticsAgree() {
         SplittableRandom rnd = new SplittableRandom(19);
         for (int cols : new int[] {17, 100, 1000}) {
-            int block = BatchNorm.blockRows(cols);
-            for (int rows : new int[] {block, block + 1, 2 * block - 1, 3 * block + 2}) {
-                batchNormCase(rnd, null, rows, cols);
+            for (int rows : new int[] {1, 15, 16, 17, 33, 1025, 4097}) {
+                if ((long) rows * cols <= 1_100_000) {
+                    batchNormCase(rnd, null, rows, cols);
+                }
             }
         }
-        try (WorkerPool pool = new WorkerPool(2)) {
-            batchNormCase(rnd, pool, 2 * BatchNorm.blockRows(300) + 1, 300);
+        org.junit.jupiter.api.Assertions.assertEquals(16, BatchNorm.blockRows(33, 1000), "33x1000: a last block of 1 row");
+        org.junit.jupiter.api.Assertions.assertEquals(80, BatchNorm.blockRows(1025, 300), "1025x300: 13 blocks");
+        try (WorkerPool pool = new WorkerPool(3)) {
+            batchNormCase(rnd, pool, 1025, 300);
         }
     }
 
@@ -68,7 +74,7 @@ class NormsTest {
     void batchNormBlockedStatisticsStayStableForLargeMeans() {
         SplittableRandom rnd = new SplittableRandom(20);
         int cols = 40;
-        int rows = 7 * BatchNorm.blockRows(cols) + 3;
+        int rows = 56 * 128 + 3; // 56 blocks of 128 rows and one of 3
         int size = rows * cols;
         float[] x = random(rnd, size, 999, 1001);
         for (int r = 0; r < rows; r++) {
@@ -131,7 +137,7 @@ class NormsTest {
         float[] db2 = db.clone();
         float[] dx = new float[4 + size];
         float[] dx2 = new float[4 + size];
-        BatchNorm.backward(pool, rows, cols, dy, 2, x, 3, gamma, 1, mean, invStd, dg, 3, db, 1, dx, 4);
+        BatchNorm.backward(pool, rows, cols, dy, 2, x, 3, gamma, 1, mean, invStd, work, dg, 3, db, 1, dx, 4);
         // the reference is fed the xhat the kernel recomputes, (x − mean)·invStd in float, as layerNormAgrees does
         float[] xhatK = new float[size];
         for (int i = 0; i < size; i++) {
@@ -154,12 +160,12 @@ class NormsTest {
         float[] mean = new float[3];
         float[] is = new float[3];
         float[] y = new float[3];
-        BatchNorm.forwardTrain(null, 1, 3, x, 0, g, 0, b, 0, EPS, MOMENTUM, rm, 0, rv, 0, mean, is, new float[9], y, 0);
+        BatchNorm.forwardTrain(null, 1, 3, x, 0, g, 0, b, 0, EPS, MOMENTUM, rm, 0, rv, 0, mean, is, new float[12], y, 0);
         float[] dy = {0.25f, -1f, 2f};
         float[] dg = new float[3];
         float[] db = new float[3];
         float[] dx = {9, 9, 9};
-        BatchNorm.backward(null, 1, 3, dy, 0, x, 0, g, 0, mean, is, dg, 0, db, 0, dx, 0);
+        BatchNorm.backward(null, 1, 3, dy, 0, x, 0, g, 0, mean, is, new float[12], dg, 0, db, 0, dx, 0);
         for (int c = 0; c < 3; c++) {
             assertEquals(x[c], mean[c]);
             assertEquals(0.5f, y[c]);
@@ -197,7 +203,7 @@ class NormsTest {
                 float[] dx = new float[size];
                 BatchNorm.forwardTrain(pool, rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, rm, 0, rv, 0, mean,
                         invStd, work, y, 0);
-                BatchNorm.backward(pool, rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd, dg, 0, db, 0, dx, 0);
+                BatchNorm.backward(pool, rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd, work, dg, 0, db, 0, dx, 0);
                 results[t] = concat(rm, rv, mean, invStd, y, dg, db, dx);
             }
         }
@@ -238,7 +244,8 @@ class NormsTest {
         float[] dg = new float[cols];
         float[] db = new float[cols];
         float[] dx = new float[size];
-        BatchNorm.backward(null, rows, cols, w, 0, x, 0, gamma, 0, mean, invStd, dg, 0, db, 0, dx, 0);
+        BatchNorm.backward(null, rows, cols, w, 0, x, 0, gamma, 0, mean, invStd, new float[BatchNorm.workLength(cols)],
+                dg, 0, db, 0, dx, 0);
         fdCheck("bn", rows, cols, x, gamma, beta, w, dx, dg, db, true);
     }
 

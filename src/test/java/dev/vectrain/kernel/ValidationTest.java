@@ -43,9 +43,11 @@ class ValidationTest {
         refused("out", () -> Reductions.argmaxRows(2, 5, a, 0, new int[2], 1));
         refused("target", () -> Mse.backward(5, a, 0, b, 8, a, 0));
         refused("probs", () -> SoftmaxCrossEntropy.forward(2, 5, a, 0, new int[2], 0, b, 1));
-        refused("invStd", () -> BatchNorm.backward(null, 2, 5, a, 0, a, 0, b, 0, b, new float[4], b, 0, b, 0, a, 0));
+        refused("invStd", () -> BatchNorm.backward(null, 2, 5, a, 0, a, 0, b, 0, b, new float[4], new float[20], b, 0,
+                b, 0, a, 0));
         refused("work", () -> BatchNorm.forwardTrain(null, 2, 5, a, 0, b, 0, b, 0, 1e-5f, 0.1f, b, 0, b, 0, b, b,
-                new float[14], a, 0));
+                new float[19], a, 0));
+        refused("work", () -> BatchNorm.backward(null, 2, 5, a, 0, a, 0, b, 0, b, b, new float[19], b, 0, b, 0, a, 0));
         refused("mean", () -> LayerNorm.forward(2, 5, a, 0, b, 0, b, 0, 1e-5f, new float[1], b, a, 0));
         refused("x", () -> LayerNorm.backward(2, 5, a, 0, new float[9], 0, b, 0, b, b, b, 0, b, 0, a, 0));
         refused("lengths[1]", () -> Reductions.l2Norm(new WorkerPool(1), a, new int[] {0, 5}, new int[] {3, 6}, 2));
