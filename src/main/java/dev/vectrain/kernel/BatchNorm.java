@@ -22,6 +22,7 @@ import dev.vectrain.parallel.Ranges;
 import dev.vectrain.parallel.WorkerPool;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Batch normalisation over the rows of a (rows x cols) batch, statistics per column. */
@@ -161,16 +162,7 @@ public final class BatchNorm {
         int full = cols / L * L;
         int block = blockRows(rows, cols);
         int blocks = (rows + block - 1) / block;
-        int first = Math.min(rows, block);
-        // the first block: its float mean, then deviations and squares around it; its centre becomes the shift
-        blockSums(0, first, cols, full, x, xOff, work, 0);
-        blockStatistics(0, first, cols, full, x, xOff, work, work, cols);
-        for (int c = 0; c < cols; c += L) {
-            VectorMask<Float> m = S.indexInRange(c, cols);
-            FloatVector.fromArray(S, work, c, m).add(FloatVector.fromArray(S, work, cols + c, m)).intoArray(work, c, m);
-            FloatVector.zero(S).intoArray(mean, c, m);
-            FloatVector.fromArray(S, work, 2 * cols + c, m).intoArray(invStd, c, m);
-        }
+        firstBlock(Math.min(rows, block), cols, full, x, xOff, mean, invStd, work);
         if (blocks < 2) {
             return;
         }
@@ -200,6 +192,85 @@ public final class BatchNorm {
         for (int b = 1; b < blocks; b++) {
             int r0 = b * block;
             mergeBlock(cols, r0, Math.min(rows, r0 + block) - r0, mean, invStd, s, 2 * cols * (b - 1));
+        }
+    }
+
+    /**
+     * The first block's statistics; its corrected mean becomes the shift of every block. mean0 = the float mean
+     * of rows [0, n); then, in one pass, d = Σ(x − mean0)/n and Q = Σ(x − mean0)², and M2 = Q − n·d². d is the
+     * rounding error of mean0, so n·d² is a negligible part of Q; where it is not (n·d² > Q/1024 in some column:
+     * a mean millions of times the spread, or a constant column), the squares are summed again around mean0 + d
+     * (blockStatistics). On return work[c] = mean0 + d, mean[c] = 0 (the deviation from it), invStd[c] = M2.
+     */
+    private static void firstBlock(int n, int cols, int full, float[] x, int xOff, float[] mean, float[] invStd,
+            float[] work) {
+        blockSums(0, n, cols, full, x, xOff, work, 0);
+        java.util.Arrays.fill(work, cols, 3 * cols, 0f);
+        int r = 0;
+        for (; r + 4 <= n; r += 4) {
+            shiftedSumsRows4(full, cols, x, xOff + r * cols, work, work, cols);
+            if (full < cols) {
+                for (int k = 0; k < 4; k++) {
+                    shiftedSumsRow(full, cols, full, cols, x, xOff + (r + k) * cols, work, work, cols);
+                }
+            }
+        }
+        for (; r < n; r++) {
+            shiftedSumsRow(0, cols, full, cols, x, xOff + r * cols, work, work, cols);
+        }
+        FloatVector vn = FloatVector.broadcast(S, (float) n);
+        boolean again = false;
+        for (int c = 0; c < cols; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, cols);
+            FloatVector d = FloatVector.fromArray(S, work, cols + c, m).div(vn);
+            FloatVector q = FloatVector.fromArray(S, work, 2 * cols + c, m);
+            FloatVector nd2 = d.mul(d).mul(vn);
+            again |= nd2.compare(VectorOperators.GT, q.mul(1f / 1024), m).anyTrue();
+            d.intoArray(work, cols + c, m);
+            q.sub(nd2).intoArray(work, 2 * cols + c, m);
+        }
+        if (again) {
+            blockStatistics(0, n, cols, full, x, xOff, work, work, cols);
+        }
+        for (int c = 0; c < cols; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, cols);
+            FloatVector.fromArray(S, work, c, m).add(FloatVector.fromArray(S, work, cols + c, m)).intoArray(work, c, m);
+            FloatVector.zero(S).intoArray(mean, c, m);
+            FloatVector.fromArray(S, work, 2 * cols + c, m).intoArray(invStd, c, m);
+        }
+    }
+
+    /** dst[dOff + c] += x − shift, dst[dOff + cols + c] += (x − shift)² over four rows (full vectors [0, c1)). */
+    private static void shiftedSumsRows4(int c1, int cols, float[] x, int p, float[] shift, float[] dst, int dOff) {
+        int qOff = dOff + cols;
+        for (int c = 0; c < c1; c += L) {
+            int a = p + c;
+            FloatVector s = FloatVector.fromArray(S, shift, c);
+            FloatVector t0 = FloatVector.fromArray(S, x, a).sub(s);
+            FloatVector t1 = FloatVector.fromArray(S, x, a + cols).sub(s);
+            FloatVector t2 = FloatVector.fromArray(S, x, a + 2 * cols).sub(s);
+            FloatVector t3 = FloatVector.fromArray(S, x, a + 3 * cols).sub(s);
+            FloatVector.fromArray(S, dst, dOff + c).add(t0).add(t1).add(t2).add(t3).intoArray(dst, dOff + c);
+            t3.fma(t3, t2.fma(t2, t1.fma(t1, t0.fma(t0, FloatVector.fromArray(S, dst, qOff + c)))))
+                    .intoArray(dst, qOff + c);
+        }
+    }
+
+    /** dst[dOff + c] += x − shift, dst[dOff + cols + c] += (x − shift)² for one row, columns c0 .. c1. */
+    private static void shiftedSumsRow(int c0, int c1, int full, int cols, float[] x, int p, float[] shift,
+            float[] dst, int dOff) {
+        int qOff = dOff + cols;
+        int c = c0;
+        for (; c < full; c += L) {
+            FloatVector t = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, shift, c));
+            FloatVector.fromArray(S, dst, dOff + c).add(t).intoArray(dst, dOff + c);
+            t.fma(t, FloatVector.fromArray(S, dst, qOff + c)).intoArray(dst, qOff + c);
+        }
+        if (c < c1) {
+            VectorMask<Float> m = S.indexInRange(c, c1);
+            FloatVector t = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, shift, c, m));
+            FloatVector.fromArray(S, dst, dOff + c, m).add(t).intoArray(dst, dOff + c, m);
+            t.fma(t, FloatVector.fromArray(S, dst, qOff + c, m)).intoArray(dst, qOff + c, m);
         }
     }
 

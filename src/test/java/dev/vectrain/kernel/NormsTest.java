@@ -96,6 +96,69 @@ class NormsTest {
         assertClose("bn invStd, large mean", invStd2, 0, invStd, 0, cols, 0, 1e-4);
     }
 
+    /**
+     * One block of 64 rows: constant columns (variance exactly 0) and columns around 1e6 with a spread of a few
+     * units, where the float mean's rounding error is not small against the spread; the statistics match the
+     * double reference.
+     */
+    @Test
+    void batchNormFirstBlockHandlesConstantAndHugeMeanColumns() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        int rows = 64;
+        int cols = 37;
+        float[] x = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                x[r * cols + c] = c % 3 == 0 ? 0.1f * (c + 1) : (float) (1e6 + c + rnd.nextDouble(-4, 4));
+            }
+        }
+        float[] gamma = random(rnd, cols, 0.5, 1.5);
+        float[] beta = random(rnd, cols, -1, 1);
+        float[] mean = new float[cols];
+        float[] invStd = new float[cols];
+        float[] mean2 = new float[cols];
+        float[] invStd2 = new float[cols];
+        float[] y = new float[rows * cols];
+        BatchNorm.forwardTrain(null, rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
+                new float[cols], 0, mean, invStd, new float[BatchNorm.workLength(cols)], y, 0);
+        ReferenceNorms.batchNormForwardTrain(rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
+                new float[cols], 0, mean2, invStd2, new float[rows * cols], new float[rows * cols], 0);
+        assertClose("bn mean, constant and huge-mean columns", mean2, 0, mean, 0, cols, 0, 1e-7);
+        assertClose("bn invStd, constant and huge-mean columns", invStd2, 0, invStd, 0, cols, 0, 1e-4);
+        for (int c = 0; c < cols; c += 3) {
+            assertEquals((float) (1 / Math.sqrt(EPS)), invStd[c], 1e-6f * invStd[c], "constant column " + c);
+            assertEquals(beta[c], y[5 * cols + c], 1e-6f, "constant column " + c + " gives beta");
+        }
+    }
+
+    /**
+     * One block of 2000 rows around 1e7 with a spread of about 1.4 (integers, exact in float): the float sum's
+     * rounding puts the float mean several spreads off, so Σ(x − mean0)² − n·d² would cancel; the first block
+     * then sums the squares again around the corrected mean, and invStd stays within 3e-5 of the double twin
+     * (without that second pass it was 9 % off).
+     */
+    @Test
+    void batchNormFirstBlockRecomputesSquaresWhenTheFloatMeanIsFarOff() {
+        SplittableRandom rnd = new SplittableRandom(24);
+        int rows = 2000;
+        int cols = 16;
+        float[] x = new float[rows * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 1e7f + rnd.nextInt(-2, 3);
+        }
+        float[] gamma = random(rnd, cols, 0.5, 1.5);
+        float[] beta = random(rnd, cols, -1, 1);
+        float[] mean = new float[cols];
+        float[] invStd = new float[cols];
+        float[] mean2 = new float[cols];
+        float[] invStd2 = new float[cols];
+        BatchNorm.forwardTrain(null, rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
+                new float[cols], 0, mean, invStd, new float[BatchNorm.workLength(cols)], new float[rows * cols], 0);
+        ReferenceNorms.batchNormForwardTrain(rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
+                new float[cols], 0, mean2, invStd2, new float[rows * cols], new float[rows * cols], 0);
+        assertClose("bn invStd, float mean far off", invStd2, 0, invStd, 0, cols, 0, 3e-5);
+    }
+
     private static void batchNormCase(SplittableRandom rnd, WorkerPool pool, int rows, int cols) {
         String at = rows + "x" + cols;
         int size = rows * cols;
