@@ -125,26 +125,13 @@ public final class BatchNorm {
         }
         pool.claim();
         try {
+            statistics(pool, rows, cols, x, xOff, mean, invStd, work);
+            finishStatistics(cols, rows, eps, momentum, runMean, rmOff, runVar, rvOff, mean, invStd, work);
+            scale(cols, gamma, gOff, invStd, work);
             Task t = pool.resource(TASK);
-            try {
-                statistics(pool, rows, cols, x, xOff, mean, invStd, work);
-                finishStatistics(cols, rows, eps, momentum, runMean, rmOff, runVar, rvOff, mean, invStd, work);
-                scale(cols, gamma, gOff, invStd, work);
-                t.kind = Task.NORMALIZE;
-                t.rows = rows;
-                t.cols = cols;
-                t.x = x;
-                t.xOff = xOff;
-                t.mean = mean;
-                t.work = work;
-                t.beta = beta;
-                t.bOff = bOff;
-                t.out = y;
-                t.outOff = yOff;
-                pool.execute(t);
-            } finally {
-                t.clear();
-            }
+            t.beta = beta;
+            t.bOff = bOff;
+            t.execute(pool, Task.NORMALIZE, rows, cols, 0, x, xOff, null, 0, mean, work, y, yOff);
         } finally {
             pool.release();
         }
@@ -177,18 +164,7 @@ public final class BatchNorm {
         }
         Task t = pool.resource(TASK);
         float[] s = t.scratch(2 * cols * (blocks - 1));
-        try {
-            t.kind = Task.BLOCK_STATISTICS;
-            t.rows = rows;
-            t.cols = cols;
-            t.block = block;
-            t.x = x;
-            t.xOff = xOff;
-            t.work = work;
-            pool.execute(t);
-        } finally {
-            t.clear();
-        }
+        t.execute(pool, Task.BLOCK_STATISTICS, rows, cols, block, x, xOff, null, 0, null, work, null, 0);
         for (int b = 1; b < blocks; b++) {
             int r0 = b * block;
             mergeBlock(cols, r0, Math.min(rows, r0 + block) - r0, mean, invStd, s, 2 * cols * (b - 1));
@@ -649,25 +625,9 @@ public final class BatchNorm {
         }
         pool.claim();
         try {
-            Task t = pool.resource(TASK);
-            try {
-                columnSums(pool, rows, cols, dy, dyOff, x, xOff, mean, work);
-                coefficients(cols, rows, gamma, gOff, invStd, dGamma, dgOff, dBeta, dbOff, work);
-                t.kind = Task.DX;
-                t.rows = rows;
-                t.cols = cols;
-                t.dy = dy;
-                t.dyOff = dyOff;
-                t.x = x;
-                t.xOff = xOff;
-                t.mean = mean;
-                t.work = work;
-                t.out = dx;
-                t.outOff = dxOff;
-                pool.execute(t);
-            } finally {
-                t.clear();
-            }
+            columnSums(pool, rows, cols, dy, dyOff, x, xOff, mean, work);
+            coefficients(cols, rows, gamma, gOff, invStd, dGamma, dgOff, dBeta, dbOff, work);
+            pool.resource(TASK).execute(pool, Task.DX, rows, cols, 0, x, xOff, dy, dyOff, mean, work, dx, dxOff);
         } finally {
             pool.release();
         }
@@ -695,20 +655,7 @@ public final class BatchNorm {
         }
         Task t = pool.resource(TASK);
         float[] s = t.scratch(2 * cols * blocks);
-        try {
-            t.kind = Task.BLOCK_SUMS;
-            t.rows = rows;
-            t.cols = cols;
-            t.block = block;
-            t.dy = dy;
-            t.dyOff = dyOff;
-            t.x = x;
-            t.xOff = xOff;
-            t.mean = mean;
-            pool.execute(t);
-        } finally {
-            t.clear();
-        }
+        t.execute(pool, Task.BLOCK_SUMS, rows, cols, block, x, xOff, dy, dyOff, mean, null, null, 0);
         System.arraycopy(s, 0, work, 0, 2 * cols);
         for (int b = 1; b < blocks; b++) {
             addSums(cols, s, 2 * cols * b, work);
@@ -910,6 +857,28 @@ public final class BatchNorm {
             return scratch;
         }
 
+        /** Runs one phase on pool with these arguments (beta and bOff set before, for NORMALIZE), then clears them. */
+        void execute(WorkerPool pool, int kind, int rows, int cols, int block, float[] x, int xOff, float[] dy,
+                int dyOff, float[] mean, float[] work, float[] out, int outOff) {
+            this.kind = kind;
+            this.rows = rows;
+            this.cols = cols;
+            this.block = block;
+            this.x = x;
+            this.xOff = xOff;
+            this.dy = dy;
+            this.dyOff = dyOff;
+            this.mean = mean;
+            this.work = work;
+            this.out = out;
+            this.outOff = outOff;
+            try {
+                pool.execute(this);
+            } finally {
+                clear();
+            }
+        }
+
         void clear() {
             x = null;
             dy = null;
@@ -922,7 +891,7 @@ public final class BatchNorm {
         @Override
         public void run(int worker, int workers) {
             int full = cols / L * L;
-            int blocks = (rows + block - 1) / block;
+            int blocks = block == 0 ? 0 : (rows + block - 1) / block;
             switch (kind) {
                 case BLOCK_STATISTICS -> {
                     // block 0 was done by the caller: the others, b = 1 .. blocks - 1
