@@ -7,8 +7,8 @@
  *
  * Rows are cut into fixed blocks (blockRows(rows, cols), never a function of the thread count). Forward's
  * statistics are computed per block and merged in block order; backward's column sums are summed per block
- * and added in block order. A pool takes blocks (statistics, sums) and rows (normalise, dx) in contiguous
- * ranges, every worker streaming whole rows; the merges run on the calling thread. Every column therefore
+ * and added in block order. A pool takes blocks (statistics, sums) and rows (normalise, dx, inference) in
+ * contiguous ranges, every worker streaming whole rows; the merges run on the calling thread. Every column therefore
  * gets the same operations in the same order whatever the pool size: results are bitwise identical for any
  * number of threads and with a null pool.
  * Variance: a block's deviations from a shift (the first block's mean) are summed, then squared around the
@@ -535,6 +535,17 @@ public final class BatchNorm {
     public static void forwardInference(int rows, int cols, float[] x, int xOff, float[] gamma, int gOff,
             float[] beta, int bOff, float eps, float[] runMean, int rmOff, float[] runVar, int rvOff, float[] y,
             int yOff) {
+        forwardInference(null, rows, cols, x, xOff, gamma, gOff, beta, bOff, eps, runMean, rmOff, runVar, rvOff, y,
+                yOff);
+    }
+
+    /**
+     * As the inference forward above, rows split between pool's threads from PARALLEL_THRESHOLD elements (pool
+     * may be null): every element gets the same operations, so the result is bitwise the same for any pool.
+     */
+    public static void forwardInference(WorkerPool pool, int rows, int cols, float[] x, int xOff, float[] gamma,
+            int gOff, float[] beta, int bOff, float eps, float[] runMean, int rmOff, float[] runVar, int rvOff,
+            float[] y, int yOff) {
         int size = size(rows, cols);
         Check.range("x", x, xOff, size);
         Check.range("gamma", gamma, gOff, cols);
@@ -545,15 +556,41 @@ public final class BatchNorm {
         if (rows == 0 || cols == 0) {
             return;
         }
-        // blocks of INFERENCE_ROWS rows: the per-column scale (a sqrt and a division) is computed once per
-        // block, and the block's rows are read as that many concurrent contiguous streams
+        if (!parallel(pool, rows, cols)) {
+            inferenceRows(0, rows, cols, x, xOff, gamma, gOff, beta, bOff, eps, runMean, rmOff, runVar, rvOff, y, yOff);
+            return;
+        }
+        pool.claim();
+        try {
+            Task t = pool.resource(TASK);
+            t.gamma = gamma;
+            t.gOff = gOff;
+            t.beta = beta;
+            t.bOff = bOff;
+            t.eps = eps;
+            t.runMean = runMean;
+            t.rmOff = rmOff;
+            t.runVar = runVar;
+            t.rvOff = rvOff;
+            t.execute(pool, Task.INFERENCE, rows, cols, 0, x, xOff, null, 0, null, null, y, yOff);
+        } finally {
+            pool.release();
+        }
+    }
+
+    /**
+     * Inference rows [r0, r1) in blocks of INFERENCE_ROWS rows: the per-column scale (a sqrt and a division) is
+     * computed once per block, and the block's rows are read as that many concurrent contiguous streams.
+     */
+    static void inferenceRows(int r0, int r1, int cols, float[] x, int xOff, float[] gamma, int gOff, float[] beta,
+            int bOff, float eps, float[] runMean, int rmOff, float[] runVar, int rvOff, float[] y, int yOff) {
         int full = cols / L * L;
-        for (int r0 = 0; r0 < rows; r0 += INFERENCE_ROWS) {
-            int r1 = Math.min(rows, r0 + INFERENCE_ROWS);
-            inferenceBlock(r0, r1, full, cols, x, xOff, gamma, gOff, beta, bOff, eps, runMean, rmOff, runVar, rvOff,
+        for (int b0 = r0; b0 < r1; b0 += INFERENCE_ROWS) {
+            int b1 = Math.min(r1, b0 + INFERENCE_ROWS);
+            inferenceBlock(b0, b1, full, cols, x, xOff, gamma, gOff, beta, bOff, eps, runMean, rmOff, runVar, rvOff,
                     y, yOff);
             if (full < cols) {
-                inferenceTail(r0, r1, full, cols, x, xOff, gamma, gOff, beta, bOff, eps, runMean, rmOff, runVar,
+                inferenceTail(b0, b1, full, cols, x, xOff, gamma, gOff, beta, bOff, eps, runMean, rmOff, runVar,
                         rvOff, y, yOff);
             }
         }
@@ -833,6 +870,7 @@ public final class BatchNorm {
         static final int NORMALIZE = 1;
         static final int BLOCK_SUMS = 2;
         static final int DX = 3;
+        static final int INFERENCE = 4;
         /** Per-block results, 2 x cols per block, grown when too small, never shrunk. */
         private float[] scratch = new float[0];
         int kind;
@@ -847,6 +885,14 @@ public final class BatchNorm {
         float[] work;
         float[] beta;
         int bOff;
+        /** inference only */
+        float[] gamma;
+        int gOff;
+        float eps;
+        float[] runMean;
+        int rmOff;
+        float[] runVar;
+        int rvOff;
         float[] out;
         int outOff;
 
@@ -857,7 +903,10 @@ public final class BatchNorm {
             return scratch;
         }
 
-        /** Runs one phase on pool with these arguments (beta and bOff set before, for NORMALIZE), then clears them. */
+        /**
+         * Runs one phase on pool with these arguments (beta and bOff set before, for NORMALIZE and INFERENCE, and
+         * INFERENCE's other fields), then clears them.
+         */
         void execute(WorkerPool pool, int kind, int rows, int cols, int block, float[] x, int xOff, float[] dy,
                 int dyOff, float[] mean, float[] work, float[] out, int outOff) {
             this.kind = kind;
@@ -885,6 +934,9 @@ public final class BatchNorm {
             mean = null;
             work = null;
             beta = null;
+            gamma = null;
+            runMean = null;
+            runVar = null;
             out = null;
         }
 
@@ -910,6 +962,8 @@ public final class BatchNorm {
                                 scratch, 2 * cols * b);
                     }
                 }
+                case INFERENCE -> inferenceRows(Ranges.start(rows, worker, workers), Ranges.end(rows, worker, workers),
+                        cols, x, xOff, gamma, gOff, beta, bOff, eps, runMean, rmOff, runVar, rvOff, out, outOff);
                 case NORMALIZE -> normalizeRows(Ranges.start(rows, worker, workers), Ranges.end(rows, worker, workers),
                         cols, x, xOff, mean, work, beta, bOff, out, outOff);
                 default -> dxRows(Ranges.start(rows, worker, workers), Ranges.end(rows, worker, workers), cols, dy,

@@ -56,7 +56,7 @@ public final class BatchNorm extends SameSizeLayer {
             dev.vectrain.kernel.BatchNorm.forwardTrain(pool, rows, n, x, xOff, v, gammaOff, v, betaOff, eps,
                     momentum, s, runMeanOff, s, runVarOff, mean, invStd, work, y, 0);
         } else {
-            dev.vectrain.kernel.BatchNorm.forwardInference(rows, n, x, xOff, v, gammaOff, v, betaOff, eps,
+            dev.vectrain.kernel.BatchNorm.forwardInference(pool, rows, n, x, xOff, v, gammaOff, v, betaOff, eps,
                     s, runMeanOff, s, runVarOff, y, 0);
         }
         return y;

@@ -116,6 +116,8 @@ class AllocationTest {
                     1e-5f, 0.1f, rm, 0, rv, 0, mean, invStd, work, y, 0)), "batch norm forward, no pool");
             assertEquals(0, allocatedBy(() -> BatchNorm.backward(null, rows, cols, y, 0, bx, 0, gamma, 0, mean,
                     invStd, work, dg, 0, db, 0, dx, 0)), "batch norm backward, no pool");
+            assertEquals(0, allocatedBy(() -> BatchNorm.forwardInference(pool, rows, cols, bx, 0, gamma, 0, beta, 0,
+                    1e-5f, rm, 0, rv, 0, y, 0)), "pooled batch norm inference");
             int big = 2 * ParallelActivations.PARALLEL_THRESHOLD + 5;
             float[] ax = KernelTesting.random(rnd, big, -4, 4);
             float[] ay = new float[big];

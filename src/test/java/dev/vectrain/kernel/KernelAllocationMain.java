@@ -146,6 +146,17 @@ final class KernelAllocationMain {
                 LayerNorm.forward(pool, pr, pc, px, 0, pg, 0, pg, 0, 1e-5f, pMean, pInv, pout, 0);
                 LayerNorm.backward(pool, pr, pc, pout, 0, px, 0, pg, 0, pMean, pInv, pdg, 0, pdb, 0, pout, 0);
             });
+            float[] pcMean = new float[pc];
+            float[] pcInv = new float[pc];
+            float[] prm = new float[pc];
+            float[] prv = new float[pc];
+            float[] pWork = new float[BatchNorm.workLength(pc)];
+            cases.put("batchNormPooled", () -> {
+                BatchNorm.forwardTrain(pool, pr, pc, px, 0, pg, 0, pg, 0, 1e-5f, 0.1f, prm, 0, prv, 0, pcMean, pcInv,
+                        pWork, pout, 0);
+                BatchNorm.backward(pool, pr, pc, pout, 0, px, 0, pg, 0, pcMean, pcInv, pWork, pdg, 0, pdb, 0, pout, 0);
+                BatchNorm.forwardInference(pool, pr, pc, px, 0, pg, 0, pg, 0, 1e-5f, prm, 0, prv, 0, pout, 0);
+            });
             cases.put("layerNormNarrow", () -> {
                 LayerNorm.forward(size / 10, 10, bx, 0, gamma, 0, beta, 0, 1e-5f, rowMeanNarrow, rowInvNarrow, by, 0);
                 LayerNorm.backward(size / 10, 10, bdy, 0, bx, 0, gamma, 0, rowMeanNarrow, rowInvNarrow, dg, 0, db, 0,

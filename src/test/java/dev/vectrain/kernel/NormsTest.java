@@ -270,7 +270,9 @@ class NormsTest {
                             mean, invStd, work, y, 0);
                     BatchNorm.backward(pool, rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd, work, dg, 0, db, 0, dx,
                             0);
-                    results[t] = concat(rm, rv, mean, invStd, y, dg, db, dx);
+                    float[] yi = new float[size];
+                    BatchNorm.forwardInference(pool, rows, cols, x, 0, gamma, 0, beta, 0, EPS, rm, 0, rv, 0, yi, 0);
+                    results[t] = concat(rm, rv, mean, invStd, y, dg, db, dx, yi);
                 }
             }
             for (int t = 1; t < threads.length; t++) {
