@@ -174,8 +174,8 @@ public final class BatchNorm {
     /**
      * The first block's statistics; its corrected mean becomes the shift of every block. mean0 = the float mean
      * of rows [0, n); then, in one pass, d = Σ(x − mean0)/n and Q = Σ(x − mean0)², and M2 = Q − n·d². d is the
-     * rounding error of mean0, so n·d² is a negligible part of Q; where it is not (n·d² > Q/1024 in some column:
-     * a mean millions of times the spread, or a constant column), the squares are summed again around mean0 + d
+     * rounding error of mean0, so n·d² is a negligible part of Q; in the columns where it is not (n·d² > Q/1024: a
+     * mean millions of times the spread, or a constant column), M2 is the squares summed again around mean0 + d
      * (blockStatistics). On return work[c] = mean0 + d, mean[c] = 0 (the deviation from it), invStd[c] = M2.
      */
     private static void firstBlock(int n, int cols, int full, float[] x, int xOff, float[] mean, float[] invStd,
@@ -194,26 +194,57 @@ public final class BatchNorm {
         for (; r < n; r++) {
             shiftedSumsRow(0, cols, full, cols, x, xOff + r * cols, work, work, cols);
         }
+        boolean again = firstBlockDeviations(n, cols, work);
+        // Q aside; then, if some column needs it, the two-pass M2 of every column (d is the same sum, bitwise),
+        // kept only in the columns that need it: a column's statistics never depend on another column's data
+        System.arraycopy(work, 2 * cols, work, 3 * cols, cols);
+        if (again) {
+            blockStatistics(0, n, cols, full, x, xOff, work, work, cols);
+        }
+        firstBlockFinish(n, cols, again, mean, invStd, work);
+    }
+
+    // firstBlock's vector loops are methods of their own: in one method with its passes, C1 ran out of virtual
+    // registers on it (COMPILE SKIPPED), which leaves it in code that allocates its vectors.
+
+    /** d = work[cols + c] / n in place; whether some column needs the second pass (secondPassNeeded). */
+    private static boolean firstBlockDeviations(int n, int cols, float[] work) {
         FloatVector vn = FloatVector.broadcast(S, (float) n);
         boolean again = false;
         for (int c = 0; c < cols; c += L) {
             VectorMask<Float> m = S.indexInRange(c, cols);
             FloatVector d = FloatVector.fromArray(S, work, cols + c, m).div(vn);
-            FloatVector q = FloatVector.fromArray(S, work, 2 * cols + c, m);
-            FloatVector nd2 = d.mul(d).mul(vn);
-            again |= nd2.compare(VectorOperators.GT, q.mul(1f / 1024), m).anyTrue();
+            again |= secondPassNeeded(d, FloatVector.fromArray(S, work, 2 * cols + c, m), vn, m).anyTrue();
             d.intoArray(work, cols + c, m);
-            q.sub(nd2).intoArray(work, 2 * cols + c, m);
         }
-        if (again) {
-            blockStatistics(0, n, cols, full, x, xOff, work, work, cols);
-        }
+        return again;
+    }
+
+    /**
+     * M2 = Q − n·d² (Q at work[3·cols + c]), or the second pass's M2 (at work[2·cols + c]) in the columns that
+     * need it; then work[c] = mean0 + d, mean[c] = 0, invStd[c] = M2.
+     */
+    private static void firstBlockFinish(int n, int cols, boolean again, float[] mean, float[] invStd,
+            float[] work) {
+        FloatVector vn = FloatVector.broadcast(S, (float) n);
         for (int c = 0; c < cols; c += L) {
             VectorMask<Float> m = S.indexInRange(c, cols);
-            FloatVector.fromArray(S, work, c, m).add(FloatVector.fromArray(S, work, cols + c, m)).intoArray(work, c, m);
+            FloatVector d = FloatVector.fromArray(S, work, cols + c, m);
+            FloatVector q = FloatVector.fromArray(S, work, 3 * cols + c, m);
+            FloatVector m2 = q.sub(d.mul(d).mul(vn));
+            if (again) {
+                m2 = m2.blend(FloatVector.fromArray(S, work, 2 * cols + c, m), secondPassNeeded(d, q, vn, m));
+            }
+            m2.intoArray(invStd, c, m);
+            FloatVector.fromArray(S, work, c, m).add(d).intoArray(work, c, m);
             FloatVector.zero(S).intoArray(mean, c, m);
-            FloatVector.fromArray(S, work, 2 * cols + c, m).intoArray(invStd, c, m);
         }
+    }
+
+    /** Lanes where n·d² > Q/1024: there Q − n·d² would lose more than a few bits; firstBlock sums squares again. */
+    private static VectorMask<Float> secondPassNeeded(FloatVector d, FloatVector q, FloatVector n,
+            VectorMask<Float> m) {
+        return d.mul(d).mul(n).compare(VectorOperators.GT, q.mul(1f / 1024), m);
     }
 
     /** dst[dOff + c] += x − shift, dst[dOff + cols + c] += (x − shift)² over four rows (full vectors [0, c1)). */

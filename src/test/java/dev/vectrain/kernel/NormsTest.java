@@ -159,6 +159,86 @@ class NormsTest {
         assertClose("bn invStd, float mean far off", invStd2, 0, invStd, 0, cols, 0, 3e-5);
     }
 
+    /**
+     * Columns are independent: a NaN in one column of x (or of dy) makes that column's statistics, y, dGamma, dBeta
+     * and dx NaN and leaves every other column bitwise as it was, also with a constant column and a 1e7-mean
+     * column that need the first block's second pass beside it; on the pool (200 x 333, 13 blocks) and without.
+     */
+    @Test
+    void batchNormColumnsAreIndependentAndNaNStaysInItsColumn() {
+        SplittableRandom rnd = new SplittableRandom(25);
+        for (int[] shape : new int[][] {{64, 37}, {200, 333}}) {
+            int rows = shape[0];
+            int cols = shape[1];
+            int size = rows * cols;
+            float[] x = random(rnd, size, -2, 3);
+            for (int r = 0; r < rows; r++) {
+                x[r * cols + 1] = 0.3f;                       // constant
+                x[r * cols + 2] = 1e7f + rnd.nextInt(-2, 3);  // float mean far off
+            }
+            float[] dy = random(rnd, size, -1, 1);
+            float[] gamma = random(rnd, cols, 0.5, 1.5);
+            float[] beta = random(rnd, cols, -1, 1);
+            float[] xNaN = x.clone();
+            xNaN[5 * cols + 4] = Float.NaN;
+            float[] dyNaN = dy.clone();
+            dyNaN[7 * cols + 6] = Float.NaN;
+            try (WorkerPool pool = new WorkerPool(2)) {
+                float[] clean = batchNormAll(pool, rows, cols, x, dy, gamma, beta);
+                float[] withNaN = batchNormAll(pool, rows, cols, xNaN, dyNaN, gamma, beta);
+                float[] noPool = batchNormAll(null, rows, cols, xNaN, dyNaN, gamma, beta);
+                assertBitwise("no pool vs pool, with NaN", withNaN, noPool);
+                // columns 1 and 2 made ordinary: no column needs the second pass, the others must not notice
+                float[] xPlain = x.clone();
+                for (int r = 0; r < rows; r++) {
+                    xPlain[r * cols + 1] = (float) rnd.nextDouble(-1, 1);
+                    xPlain[r * cols + 2] = (float) rnd.nextDouble(-1, 1);
+                }
+                float[] plain = batchNormAll(pool, rows, cols, xPlain, dy, gamma, beta);
+                // layout of batchNormAll: mean, invStd (cols each), y, dx (size each), dGamma, dBeta (cols each)
+                int[] starts = {0, cols, 2 * cols, 2 * cols + size, 2 * cols + 2 * size, 3 * cols + 2 * size};
+                for (int i = 0; i < clean.length; i++) {
+                    int part = 0;
+                    while (part + 1 < starts.length && i >= starts[part + 1]) {
+                        part++;
+                    }
+                    int col = (i - starts[part]) % cols;
+                    // x's NaN (column 4) reaches everything but dBeta = Σdy; dy's (column 6) only dx, dGamma, dBeta
+                    boolean nan = col == 4 && part <= 4 || col == 6 && part >= 3;
+                    if (col != 1 && col != 2) {
+                        org.junit.jupiter.api.Assertions.assertEquals(Float.floatToRawIntBits(clean[i]),
+                                Float.floatToRawIntBits(plain[i]), "part " + part + " column " + col
+                                        + " changed when columns 1 and 2 stopped needing the second pass");
+                    }
+                    if (nan) {
+                        org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(withNaN[i]),
+                                "part " + part + " column " + col + " should be NaN");
+                    } else {
+                        org.junit.jupiter.api.Assertions.assertEquals(Float.floatToRawIntBits(clean[i]),
+                                Float.floatToRawIntBits(withNaN[i]), "part " + part + " column " + col + " changed");
+                    }
+                }
+            }
+        }
+    }
+
+    /** mean, invStd, y, dx, dGamma, dBeta of one forwardTrain and backward, concatenated. */
+    private static float[] batchNormAll(WorkerPool pool, int rows, int cols, float[] x, float[] dy, float[] gamma,
+            float[] beta) {
+        int size = rows * cols;
+        float[] mean = new float[cols];
+        float[] invStd = new float[cols];
+        float[] y = new float[size];
+        float[] dx = new float[size];
+        float[] dg = new float[cols];
+        float[] db = new float[cols];
+        float[] work = new float[BatchNorm.workLength(cols)];
+        BatchNorm.forwardTrain(pool, rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
+                new float[cols], 0, mean, invStd, work, y, 0);
+        BatchNorm.backward(pool, rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd, work, dg, 0, db, 0, dx, 0);
+        return concat(mean, invStd, y, dx, dg, db);
+    }
+
     private static void batchNormCase(SplittableRandom rnd, WorkerPool pool, int rows, int cols) {
         String at = rows + "x" + cols;
         int size = rows * cols;
