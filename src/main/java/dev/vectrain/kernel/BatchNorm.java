@@ -185,14 +185,12 @@ public final class BatchNorm {
         int r = 0;
         for (; r + 4 <= n; r += 4) {
             shiftedSumsRows4(full, cols, x, xOff + r * cols, work, work, cols);
-            if (full < cols) {
-                for (int k = 0; k < 4; k++) {
-                    shiftedSumsRow(full, cols, full, cols, x, xOff + (r + k) * cols, work, work, cols);
-                }
-            }
         }
         for (; r < n; r++) {
-            shiftedSumsRow(0, cols, full, cols, x, xOff + r * cols, work, work, cols);
+            shiftedSumsRow(0, full, full, cols, x, xOff + r * cols, work, work, cols);
+        }
+        if (full < cols) {
+            shiftedSumsTail(0, n, full, cols, x, xOff, work, work, cols);
         }
         boolean again = firstBlockDeviations(n, cols, work);
         // Q aside; then, if some column needs it, the two-pass M2 of every column (d is the same sum, bitwise),
@@ -287,14 +285,12 @@ public final class BatchNorm {
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
             sumRows4(full, cols, x, xOff + r * cols, dst, dOff);
-            if (full < cols) {
-                for (int k = 0; k < 4; k++) {
-                    sumRow(full, cols, full, x, xOff + (r + k) * cols, dst, dOff);
-                }
-            }
         }
         for (; r < r1; r++) {
-            sumRow(0, cols, full, x, xOff + r * cols, dst, dOff);
+            sumRow(0, full, full, x, xOff + r * cols, dst, dOff);
+        }
+        if (full < cols) {
+            sumTail(r0, r1, full, cols, x, xOff, dst, dOff);
         }
         FloatVector n = FloatVector.broadcast(S, (float) (r1 - r0));
         for (int c = 0; c < cols; c += L) {
@@ -314,14 +310,12 @@ public final class BatchNorm {
         int r = r0;
         for (; r + 8 <= r1; r += 8) {
             deviationRows8(full, cols, x, xOff + r * cols, work, dst, dOff);
-            if (full < cols) {
-                for (int k = 0; k < 8; k++) {
-                    deviationRow(full, cols, full, x, xOff + (r + k) * cols, work, dst, dOff);
-                }
-            }
         }
         for (; r < r1; r++) {
-            deviationRow(0, cols, full, x, xOff + r * cols, work, dst, dOff);
+            deviationRow(0, full, full, x, xOff + r * cols, work, dst, dOff);
+        }
+        if (full < cols) {
+            deviationTail(r0, r1, full, cols, x, xOff, work, dst, dOff);
         }
         FloatVector n = FloatVector.broadcast(S, (float) (r1 - r0));
         for (int c = 0; c < cols; c += L) {
@@ -333,14 +327,12 @@ public final class BatchNorm {
         r = r0;
         for (; r + 4 <= r1; r += 4) {
             squaredDeviationsRows4(full, cols, x, xOff + r * cols, work, dst, dOff);
-            if (full < cols) {
-                for (int k = 0; k < 4; k++) {
-                    squaredDeviationsRow(full, cols, full, cols, x, xOff + (r + k) * cols, work, dst, dOff);
-                }
-            }
         }
         for (; r < r1; r++) {
-            squaredDeviationsRow(0, cols, full, cols, x, xOff + r * cols, work, dst, dOff);
+            squaredDeviationsRow(0, full, full, cols, x, xOff + r * cols, work, dst, dOff);
+        }
+        if (full < cols) {
+            squaredDeviationsTail(r0, r1, full, cols, x, xOff, work, dst, dOff);
         }
     }
 
@@ -361,6 +353,80 @@ public final class BatchNorm {
             FloatVector.fromArray(S, m2, c, m).add(FloatVector.fromArray(S, src, sOff + cols + c, m))
                     .add(delta.mul(delta).mul(wd)).intoArray(m2, c, m);
         }
+    }
+
+    // Tail helpers: the last, partial column vector [c, cols) of every row of a block, its sums kept in registers
+    // from row to row. Per row, a masked store of a sum followed by the next row's masked load of it would not be
+    // forwarded from the store buffer (a stall of tens of cycles per row and per sum); the additions are the same,
+    // in the same row order, starting from the zeroed sum in dst, so the results are bitwise the same.
+
+    /** dst[dOff + c ..] += Σ over rows [r0, r1) of x, columns [c, cols). */
+    private static void sumTail(int r0, int r1, int c, int cols, float[] x, int xOff, float[] dst, int dOff) {
+        VectorMask<Float> m = S.indexInRange(c, cols);
+        FloatVector s = FloatVector.fromArray(S, dst, dOff + c, m);
+        for (int r = r0, p = xOff + r0 * cols + c; r < r1; r++, p += cols) {
+            s = s.add(FloatVector.fromArray(S, x, p, m));
+        }
+        s.intoArray(dst, dOff + c, m);
+    }
+
+    /** dst[dOff + c ..] += Σ over rows [r0, r1) of x − shift, columns [c, cols). */
+    private static void deviationTail(int r0, int r1, int c, int cols, float[] x, int xOff, float[] shift,
+            float[] dst, int dOff) {
+        VectorMask<Float> m = S.indexInRange(c, cols);
+        FloatVector sh = FloatVector.fromArray(S, shift, c, m);
+        FloatVector s = FloatVector.fromArray(S, dst, dOff + c, m);
+        for (int r = r0, p = xOff + r0 * cols + c; r < r1; r++, p += cols) {
+            s = s.add(FloatVector.fromArray(S, x, p, m).sub(sh));
+        }
+        s.intoArray(dst, dOff + c, m);
+    }
+
+    /** dst[dOff + cols + c ..] += Σ ((x − shift) − d)², d = dst[dOff + c ..], columns [c, cols). */
+    private static void squaredDeviationsTail(int r0, int r1, int c, int cols, float[] x, int xOff, float[] shift,
+            float[] dst, int dOff) {
+        VectorMask<Float> m = S.indexInRange(c, cols);
+        FloatVector sh = FloatVector.fromArray(S, shift, c, m);
+        FloatVector d = FloatVector.fromArray(S, dst, dOff + c, m);
+        FloatVector q = FloatVector.fromArray(S, dst, dOff + cols + c, m);
+        for (int r = r0, p = xOff + r0 * cols + c; r < r1; r++, p += cols) {
+            FloatVector t = FloatVector.fromArray(S, x, p, m).sub(sh).sub(d);
+            q = t.fma(t, q);
+        }
+        q.intoArray(dst, dOff + cols + c, m);
+    }
+
+    /** dst[dOff + c ..] += Σ x − shift and dst[dOff + cols + c ..] += Σ (x − shift)², columns [c, cols). */
+    private static void shiftedSumsTail(int r0, int r1, int c, int cols, float[] x, int xOff, float[] shift,
+            float[] dst, int dOff) {
+        VectorMask<Float> m = S.indexInRange(c, cols);
+        FloatVector sh = FloatVector.fromArray(S, shift, c, m);
+        FloatVector s = FloatVector.fromArray(S, dst, dOff + c, m);
+        FloatVector q = FloatVector.fromArray(S, dst, dOff + cols + c, m);
+        for (int r = r0, p = xOff + r0 * cols + c; r < r1; r++, p += cols) {
+            FloatVector t = FloatVector.fromArray(S, x, p, m).sub(sh);
+            s = s.add(t);
+            q = t.fma(t, q);
+        }
+        s.intoArray(dst, dOff + c, m);
+        q.intoArray(dst, dOff + cols + c, m);
+    }
+
+    /** dst[dOff + c ..] += Σdy and dst[dOff + cols + c ..] += Σdy·(x − mean), columns [c, cols). */
+    private static void gradientSumsTail(int r0, int r1, int c, int cols, float[] dy, int dyOff, float[] x, int xOff,
+            float[] mean, float[] dst, int dOff) {
+        VectorMask<Float> m = S.indexInRange(c, cols);
+        FloatVector mu = FloatVector.fromArray(S, mean, c, m);
+        FloatVector sd = FloatVector.fromArray(S, dst, dOff + c, m);
+        FloatVector st = FloatVector.fromArray(S, dst, dOff + cols + c, m);
+        for (int r = r0, pd = dyOff + r0 * cols + c, px = xOff + r0 * cols + c; r < r1; r++, pd += cols,
+                px += cols) {
+            FloatVector d = FloatVector.fromArray(S, dy, pd, m);
+            sd = sd.add(d);
+            st = d.fma(FloatVector.fromArray(S, x, px, m).sub(mu), st);
+        }
+        sd.intoArray(dst, dOff + c, m);
+        st.intoArray(dst, dOff + cols + c, m);
     }
 
     // Per-row helpers: one vector loop each, small enough for C2 to compile and inline whole; a single large
@@ -745,15 +811,12 @@ public final class BatchNorm {
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
             gradientSumsRows4(full, cols, dy, dyOff + r * cols, x, xOff + r * cols, mean, dst, dOff);
-            if (full < cols) {
-                for (int k = 0; k < 4; k++) {
-                    gradientSumsRow(full, cols, full, cols, dy, dyOff + (r + k) * cols, x, xOff + (r + k) * cols,
-                            mean, dst, dOff);
-                }
-            }
         }
         for (; r < r1; r++) {
-            gradientSumsRow(0, cols, full, cols, dy, dyOff + r * cols, x, xOff + r * cols, mean, dst, dOff);
+            gradientSumsRow(0, full, full, cols, dy, dyOff + r * cols, x, xOff + r * cols, mean, dst, dOff);
+        }
+        if (full < cols) {
+            gradientSumsTail(r0, r1, full, cols, dy, dyOff, x, xOff, mean, dst, dOff);
         }
     }
 
