@@ -82,18 +82,9 @@ class NormsTest {
                 x[r * cols + c] += (float) r / rows;
             }
         }
-        float[] gamma = random(rnd, cols, 0.5, 1.5);
-        float[] beta = random(rnd, cols, -1, 1);
-        float[] mean = new float[cols];
-        float[] invStd = new float[cols];
-        float[] mean2 = new float[cols];
-        float[] invStd2 = new float[cols];
-        BatchNorm.forwardTrain(null, rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
-                new float[cols], 0, mean, invStd, new float[BatchNorm.workLength(cols)], new float[size], 0);
-        ReferenceNorms.batchNormForwardTrain(rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
-                new float[cols], 0, mean2, invStd2, new float[size], new float[size], 0);
-        assertClose("bn mean, large mean", mean2, 0, mean, 0, cols, 0, 1e-6);
-        assertClose("bn invStd, large mean", invStd2, 0, invStd, 0, cols, 0, 1e-4);
+        float[][] s = statisticsAndReference(rnd, rows, cols, x);
+        assertClose("bn mean, large mean", s[3], 0, s[0], 0, cols, 0, 1e-6);
+        assertClose("bn invStd, large mean", s[4], 0, s[1], 0, cols, 0, 1e-4);
     }
 
     /**
@@ -112,22 +103,12 @@ class NormsTest {
                 x[r * cols + c] = c % 3 == 0 ? 0.1f * (c + 1) : (float) (1e6 + c + rnd.nextDouble(-4, 4));
             }
         }
-        float[] gamma = random(rnd, cols, 0.5, 1.5);
-        float[] beta = random(rnd, cols, -1, 1);
-        float[] mean = new float[cols];
-        float[] invStd = new float[cols];
-        float[] mean2 = new float[cols];
-        float[] invStd2 = new float[cols];
-        float[] y = new float[rows * cols];
-        BatchNorm.forwardTrain(null, rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
-                new float[cols], 0, mean, invStd, new float[BatchNorm.workLength(cols)], y, 0);
-        ReferenceNorms.batchNormForwardTrain(rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
-                new float[cols], 0, mean2, invStd2, new float[rows * cols], new float[rows * cols], 0);
-        assertClose("bn mean, constant and huge-mean columns", mean2, 0, mean, 0, cols, 0, 1e-7);
-        assertClose("bn invStd, constant and huge-mean columns", invStd2, 0, invStd, 0, cols, 0, 1e-4);
+        float[][] s = statisticsAndReference(rnd, rows, cols, x);
+        assertClose("bn mean, constant and huge-mean columns", s[3], 0, s[0], 0, cols, 0, 1e-7);
+        assertClose("bn invStd, constant and huge-mean columns", s[4], 0, s[1], 0, cols, 0, 1e-4);
         for (int c = 0; c < cols; c += 3) {
-            assertEquals((float) (1 / Math.sqrt(EPS)), invStd[c], 1e-6f * invStd[c], "constant column " + c);
-            assertEquals(beta[c], y[5 * cols + c], 1e-6f, "constant column " + c + " gives beta");
+            assertEquals((float) (1 / Math.sqrt(EPS)), s[1][c], 1e-6f * s[1][c], "constant column " + c);
+            assertEquals(s[5][c], s[2][5 * cols + c], 1e-6f, "constant column " + c + " gives beta");
         }
     }
 
@@ -146,17 +127,28 @@ class NormsTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = 1e7f + rnd.nextInt(-2, 3);
         }
+        float[][] s = statisticsAndReference(rnd, rows, cols, x);
+        assertClose("bn invStd, float mean far off", s[4], 0, s[1], 0, cols, 0, 3e-5);
+    }
+
+    /**
+     * forwardTrain (no pool) and its double twin on x with random gamma and beta: {mean, invStd, y, the twin's
+     * mean, the twin's invStd, beta}.
+     */
+    private static float[][] statisticsAndReference(SplittableRandom rnd, int rows, int cols, float[] x) {
+        int size = rows * cols;
         float[] gamma = random(rnd, cols, 0.5, 1.5);
         float[] beta = random(rnd, cols, -1, 1);
         float[] mean = new float[cols];
         float[] invStd = new float[cols];
+        float[] y = new float[size];
         float[] mean2 = new float[cols];
         float[] invStd2 = new float[cols];
         BatchNorm.forwardTrain(null, rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
-                new float[cols], 0, mean, invStd, new float[BatchNorm.workLength(cols)], new float[rows * cols], 0);
+                new float[cols], 0, mean, invStd, new float[BatchNorm.workLength(cols)], y, 0);
         ReferenceNorms.batchNormForwardTrain(rows, cols, x, 0, gamma, 0, beta, 0, EPS, MOMENTUM, new float[cols], 0,
-                new float[cols], 0, mean2, invStd2, new float[rows * cols], new float[rows * cols], 0);
-        assertClose("bn invStd, float mean far off", invStd2, 0, invStd, 0, cols, 0, 3e-5);
+                new float[cols], 0, mean2, invStd2, new float[size], new float[size], 0);
+        return new float[][] {mean, invStd, y, mean2, invStd2, beta};
     }
 
     /**
