@@ -306,14 +306,18 @@ public final class LayerNorm {
         float sgx1 = FloatPair.low(s1);
         float sgx2 = FloatPair.low(s2);
         float sgx3 = FloatPair.low(s3);
-        float b0 = coefficientB(invStd[r], cols, sgx0);
-        float b1 = coefficientB(invStd[r + 1], cols, sgx1);
-        float b2 = coefficientB(invStd[r + 2], cols, sgx2);
-        float b3 = coefficientB(invStd[r + 3], cols, sgx3);
-        float c0 = coefficientC(invStd[r], cols, sg0);
-        float c1 = coefficientC(invStd[r + 1], cols, sg1);
-        float c2 = coefficientC(invStd[r + 2], cols, sg2);
-        float c3 = coefficientC(invStd[r + 3], cols, sg3);
+        float k0 = invStd[r] / cols;
+        float k1 = invStd[r + 1] / cols;
+        float k2 = invStd[r + 2] / cols;
+        float k3 = invStd[r + 3] / cols;
+        float b0 = -(k0 * sgx0) * invStd[r];
+        float b1 = -(k1 * sgx1) * invStd[r + 1];
+        float b2 = -(k2 * sgx2) * invStd[r + 2];
+        float b3 = -(k3 * sgx3) * invStd[r + 3];
+        float c0 = -(k0 * sg0);
+        float c1 = -(k1 * sg1);
+        float c2 = -(k2 * sg2);
+        float c3 = -(k3 * sg3);
         FloatVector mu0 = FloatVector.broadcast(S, mean[r]);
         FloatVector mu1 = FloatVector.broadcast(S, mean[r + 1]);
         FloatVector mu2 = FloatVector.broadcast(S, mean[r + 2]);
@@ -422,16 +426,6 @@ public final class LayerNorm {
         return FloatPair.of(sumG, sumGx);
     }
 
-    /** dx's coefficient B = −(invStd/cols)·Σ(g·xhat)·invStd of a row (see dxRow). */
-    private static float coefficientB(float is, int cols, float sgx) {
-        return -(is / cols * sgx) * is;
-    }
-
-    /** dx's coefficient C = −(invStd/cols)·Σg of a row (see dxRow). */
-    private static float coefficientC(float is, int cols, float sg) {
-        return -(is / cols * sg);
-    }
-
     /**
      * One row of backward pass 2: dx = invStd/cols·(cols·g − Σg − xhat·Σ(g·xhat)), g = gamma·dy, evaluated as
      * g·invStd + ((x − mu)·B + C) with the row's coefficients B and C: two fmas per element, and x − mu is
@@ -439,8 +433,10 @@ public final class LayerNorm {
      */
     private static void dxRow(int cols, float[] dy, int db, float[] x, int xb, float mu, float is, float[] gamma,
             int gOff, float sg, float sgx, float[] dx, int dxb) {
-        float bb = coefficientB(is, cols, sgx);
-        float cc = coefficientC(is, cols, sg);
+        // the row's coefficients B = −(invStd/cols)·Σ(g·xhat)·invStd and C = −(invStd/cols)·Σg, as dxRows4's
+        float k = is / cols;
+        float bb = -(k * sgx) * is;
+        float cc = -(k * sg);
         FloatVector vmu = FloatVector.broadcast(S, mu);
         FloatVector vis = FloatVector.broadcast(S, is);
         FloatVector vb = FloatVector.broadcast(S, bb);
