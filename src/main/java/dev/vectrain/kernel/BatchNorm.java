@@ -1034,21 +1034,27 @@ public final class BatchNorm {
             out = null;
         }
 
+        /** Row blocks of the call, for the block phases only (the row phases run with block = 0). */
+        private int blocks() {
+            return (rows + block - 1) / block;
+        }
+
         @Override
         public void run(int worker, int workers) {
             int full = cols / L * L;
-            int blocks = block == 0 ? 0 : (rows + block - 1) / block;
             switch (kind) {
                 case BLOCK_STATISTICS -> {
                     // block 0 was done by the caller: the others, b = 1 .. blocks - 1
-                    int i1 = Ranges.end(blocks - 1, worker, workers);
-                    for (int i = Ranges.start(blocks - 1, worker, workers); i < i1; i++) {
+                    int others = blocks() - 1;
+                    int i1 = Ranges.end(others, worker, workers);
+                    for (int i = Ranges.start(others, worker, workers); i < i1; i++) {
                         int r0 = (i + 1) * block;
                         blockStatistics(r0, Math.min(rows, r0 + block), cols, full, x, xOff, work, scratch,
                                 2 * cols * i);
                     }
                 }
                 case BLOCK_SUMS -> {
+                    int blocks = blocks();
                     int b1 = Ranges.end(blocks, worker, workers);
                     for (int b = Ranges.start(blocks, worker, workers); b < b1; b++) {
                         int r0 = b * block;
