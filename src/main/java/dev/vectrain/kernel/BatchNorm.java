@@ -187,7 +187,7 @@ public final class BatchNorm {
             shiftedSumsRows4(full, cols, x, xOff + r * cols, work, work, cols);
         }
         for (; r < n; r++) {
-            shiftedSumsRow(0, full, full, cols, x, xOff + r * cols, work, work, cols);
+            shiftedSumsRow(full, cols, x, xOff + r * cols, work, work, cols);
         }
         if (full < cols) {
             shiftedSumsTail(0, n, full, cols, x, xOff, work, work, cols);
@@ -261,21 +261,14 @@ public final class BatchNorm {
         }
     }
 
-    /** dst[dOff + c] += x − shift, dst[dOff + cols + c] += (x − shift)² for one row, columns c0 .. c1. */
-    private static void shiftedSumsRow(int c0, int c1, int full, int cols, float[] x, int p, float[] shift,
-            float[] dst, int dOff) {
+    /** dst[dOff + c] += x − shift, dst[dOff + cols + c] += (x − shift)² for one row, full vectors [0, c1). */
+    private static void shiftedSumsRow(int c1, int cols, float[] x, int p, float[] shift, float[] dst,
+            int dOff) {
         int qOff = dOff + cols;
-        int c = c0;
-        for (; c < full; c += L) {
+        for (int c = 0; c < c1; c += L) {
             FloatVector t = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, shift, c));
             FloatVector.fromArray(S, dst, dOff + c).add(t).intoArray(dst, dOff + c);
             t.fma(t, FloatVector.fromArray(S, dst, qOff + c)).intoArray(dst, qOff + c);
-        }
-        if (c < c1) {
-            VectorMask<Float> m = S.indexInRange(c, c1);
-            FloatVector t = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, shift, c, m));
-            FloatVector.fromArray(S, dst, dOff + c, m).add(t).intoArray(dst, dOff + c, m);
-            t.fma(t, FloatVector.fromArray(S, dst, qOff + c, m)).intoArray(dst, qOff + c, m);
         }
     }
 
@@ -287,7 +280,7 @@ public final class BatchNorm {
             sumRows4(full, cols, x, xOff + r * cols, dst, dOff);
         }
         for (; r < r1; r++) {
-            sumRow(0, full, full, x, xOff + r * cols, dst, dOff);
+            sumRow(full, x, xOff + r * cols, dst, dOff);
         }
         if (full < cols) {
             sumTail(r0, r1, full, cols, x, xOff, dst, dOff);
@@ -312,7 +305,7 @@ public final class BatchNorm {
             deviationRows8(full, cols, x, xOff + r * cols, work, dst, dOff);
         }
         for (; r < r1; r++) {
-            deviationRow(0, full, full, x, xOff + r * cols, work, dst, dOff);
+            deviationRow(full, x, xOff + r * cols, work, dst, dOff);
         }
         if (full < cols) {
             deviationTail(r0, r1, full, cols, x, xOff, work, dst, dOff);
@@ -329,7 +322,7 @@ public final class BatchNorm {
             squaredDeviationsRows4(full, cols, x, xOff + r * cols, work, dst, dOff);
         }
         for (; r < r1; r++) {
-            squaredDeviationsRow(0, full, full, cols, x, xOff + r * cols, work, dst, dOff);
+            squaredDeviationsRow(full, cols, x, xOff + r * cols, work, dst, dOff);
         }
         if (full < cols) {
             squaredDeviationsTail(r0, r1, full, cols, x, xOff, work, dst, dOff);
@@ -446,16 +439,10 @@ public final class BatchNorm {
         }
     }
 
-    /** dst[dOff + c0 .. dOff + c1) += x row. */
-    private static void sumRow(int c0, int c1, int full, float[] x, int p, float[] dst, int dOff) {
-        int c = c0;
-        for (; c < full; c += L) {
+    /** dst[dOff + c] += x for one row, full vectors [0, c1). */
+    private static void sumRow(int c1, float[] x, int p, float[] dst, int dOff) {
+        for (int c = 0; c < c1; c += L) {
             FloatVector.fromArray(S, dst, dOff + c).add(FloatVector.fromArray(S, x, p + c)).intoArray(dst, dOff + c);
-        }
-        if (c < c1) {
-            VectorMask<Float> m = S.indexInRange(c, c1);
-            FloatVector.fromArray(S, dst, dOff + c, m).add(FloatVector.fromArray(S, x, p + c, m))
-                    .intoArray(dst, dOff + c, m);
         }
     }
 
@@ -479,18 +466,11 @@ public final class BatchNorm {
         }
     }
 
-    /** dst[dOff + c0 .. dOff + c1) += x − shift for one row. */
-    private static void deviationRow(int c0, int c1, int full, float[] x, int p, float[] shift, float[] dst,
-            int dOff) {
-        int c = c0;
-        for (; c < full; c += L) {
+    /** dst[dOff + c] += x − shift for one row, full vectors [0, c1). */
+    private static void deviationRow(int c1, float[] x, int p, float[] shift, float[] dst, int dOff) {
+        for (int c = 0; c < c1; c += L) {
             FloatVector d = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, shift, c));
             FloatVector.fromArray(S, dst, dOff + c).add(d).intoArray(dst, dOff + c);
-        }
-        if (c < c1) {
-            VectorMask<Float> m = S.indexInRange(c, c1);
-            FloatVector d = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, shift, c, m));
-            FloatVector.fromArray(S, dst, dOff + c, m).add(d).intoArray(dst, dOff + c, m);
         }
     }
 
@@ -514,21 +494,14 @@ public final class BatchNorm {
         }
     }
 
-    /** dst[dOff + cols + c] += ((x − shift) − d)² for one row, columns c0 .. c1, d = dst[dOff + c]. */
-    private static void squaredDeviationsRow(int c0, int c1, int full, int cols, float[] x, int p, float[] shift,
-            float[] dst, int dOff) {
+    /** dst[dOff + cols + c] += ((x − shift) − d)² for one row, full vectors [0, c1), d = dst[dOff + c]. */
+    private static void squaredDeviationsRow(int c1, int cols, float[] x, int p, float[] shift, float[] dst,
+            int dOff) {
         int qOff = dOff + cols;
-        int c = c0;
-        for (; c < full; c += L) {
+        for (int c = 0; c < c1; c += L) {
             FloatVector t = FloatVector.fromArray(S, x, p + c).sub(FloatVector.fromArray(S, shift, c))
                     .sub(FloatVector.fromArray(S, dst, dOff + c));
             t.fma(t, FloatVector.fromArray(S, dst, qOff + c)).intoArray(dst, qOff + c);
-        }
-        if (c < c1) {
-            VectorMask<Float> m = S.indexInRange(c, c1);
-            FloatVector t = FloatVector.fromArray(S, x, p + c, m).sub(FloatVector.fromArray(S, shift, c, m))
-                    .sub(FloatVector.fromArray(S, dst, dOff + c, m));
-            t.fma(t, FloatVector.fromArray(S, dst, qOff + c, m)).intoArray(dst, qOff + c, m);
         }
     }
 
@@ -813,30 +786,22 @@ public final class BatchNorm {
             gradientSumsRows4(full, cols, dy, dyOff + r * cols, x, xOff + r * cols, mean, dst, dOff);
         }
         for (; r < r1; r++) {
-            gradientSumsRow(0, full, full, cols, dy, dyOff + r * cols, x, xOff + r * cols, mean, dst, dOff);
+            gradientSumsRow(full, cols, dy, dyOff + r * cols, x, xOff + r * cols, mean, dst, dOff);
         }
         if (full < cols) {
             gradientSumsTail(r0, r1, full, cols, dy, dyOff, x, xOff, mean, dst, dOff);
         }
     }
 
-    /** dst[dOff + c] += dy, dst[dOff + cols + c] += dy·(x − mean) for one row, columns c0 .. c1. */
-    private static void gradientSumsRow(int c0, int c1, int full, int cols, float[] dy, int pd, float[] x, int px,
-            float[] mean, float[] dst, int dOff) {
+    /** dst[dOff + c] += dy, dst[dOff + cols + c] += dy·(x − mean) for one row, full vectors [0, c1). */
+    private static void gradientSumsRow(int c1, int cols, float[] dy, int pd, float[] x, int px, float[] mean,
+            float[] dst, int dOff) {
         int st = dOff + cols;
-        int c = c0;
-        for (; c < full; c += L) {
+        for (int c = 0; c < c1; c += L) {
             FloatVector d = FloatVector.fromArray(S, dy, pd + c);
             FloatVector t = FloatVector.fromArray(S, x, px + c).sub(FloatVector.fromArray(S, mean, c));
             FloatVector.fromArray(S, dst, dOff + c).add(d).intoArray(dst, dOff + c);
             d.fma(t, FloatVector.fromArray(S, dst, st + c)).intoArray(dst, st + c);
-        }
-        if (c < c1) {
-            VectorMask<Float> m = S.indexInRange(c, c1);
-            FloatVector d = FloatVector.fromArray(S, dy, pd + c, m);
-            FloatVector t = FloatVector.fromArray(S, x, px + c, m).sub(FloatVector.fromArray(S, mean, c, m));
-            FloatVector.fromArray(S, dst, dOff + c, m).add(d).intoArray(dst, dOff + c, m);
-            d.fma(t, FloatVector.fromArray(S, dst, st + c, m)).intoArray(dst, st + c, m);
         }
     }
 
