@@ -5,9 +5,13 @@
  * sums in float lanes, lanes added in order in double. No xhat is stored: backward recomputes
  * xhat = (x − mean)·invStd from the forward input, the same two roundings forward applied, so forward
  * writes one array instead of two (12 bytes of traffic per element instead of 20 with write-allocate).
- * The WorkerPool overloads split rows between the pool's threads from PARALLEL_THRESHOLD elements (and
- * backward's dGamma/dBeta sums by column ranges, each column's rows in order), so their results are bitwise
- * those of the sequential methods for any pool size. It is not a layer: buffers belong to the caller.
+ * Backward's dGamma and dBeta are summed over row blocks fixed by the shape (blockRows, never the thread
+ * count): the first block adds into dGamma and dBeta directly, every later block sums from zero and is added
+ * in block order, so one pass reads dy and x once for the row sums, dx and the parameter gradients. The
+ * WorkerPool overloads split rows (forward) and blocks (backward) between the pool's threads from
+ * PARALLEL_THRESHOLD elements, every worker streaming whole rows; their results are bitwise those of a null
+ * pool for any pool size. It is not a layer: buffers (and backward's work, workLength(cols)) belong to the
+ * caller.
  */
 package dev.vectrain.kernel;
 
@@ -27,6 +31,14 @@ public final class LayerNorm {
     private static final int GROUP_COLS = 512;
     /** Below this many elements the pooled overloads run on the caller's thread only. */
     static final int PARALLEL_THRESHOLD = 1 << 15;
+    /**
+     * About how many row blocks backward cuts a batch of PARALLEL_THRESHOLD elements or more into: one per thread
+     * of a 16-thread pool. A block costs zeroing and adding its 2 x cols partial sums, in L1 or L2: with 32 blocks
+     * of at least 8 rows, one thread ran 128x512 at 51-53 GB/s against 55-58 for 16 blocks of 16 (JMH).
+     */
+    private static final int TARGET_BLOCKS = 16;
+    /** Fewest rows per block, a multiple of backward's four-row groups. */
+    private static final int MIN_BLOCK_ROWS = 16;
 
     private static final WorkerPool.Key<Task> TASK = new WorkerPool.Key<>(p -> new Task());
 
@@ -82,6 +94,26 @@ public final class LayerNorm {
             pool.resource(TASK).clear();
             pool.release();
         }
+    }
+
+    /** Floats of backward's work array for {@code cols} columns: 2·cols. */
+    public static int workLength(int cols) {
+        Check.nonNegative("cols", cols);
+        if (cols > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("cols = " + cols + " is too large for a 2 x cols work array");
+        }
+        return 2 * cols;
+    }
+
+    /**
+     * Rows per backward block of a (rows x cols) batch: all rows below PARALLEL_THRESHOLD elements, else about
+     * rows / TARGET_BLOCKS rounded up to a multiple of MIN_BLOCK_ROWS. Depends on the shape only, never on the pool.
+     */
+    static int blockRows(int rows, int cols) {
+        if ((long) rows * cols < PARALLEL_THRESHOLD) {
+            return Math.max(1, rows);
+        }
+        return ((rows + TARGET_BLOCKS - 1) / TARGET_BLOCKS + MIN_BLOCK_ROWS - 1) / MIN_BLOCK_ROWS * MIN_BLOCK_ROWS;
     }
 
     private static boolean parallel(WorkerPool pool, int rows, int cols) {
@@ -167,47 +199,61 @@ public final class LayerNorm {
     }
 
     /**
-     * dGamma += Σ_r dy·xhat, dBeta += Σ_r dy (accumulate);
-     * dx = invStd/cols · (cols·g − Σg − xhat·Σ(g·xhat)) with g = gamma·dy (overwrites dx; may alias dy), where
-     * xhat = (x − mean)·invStd from forward's input x and its mean and invStd.
+     * dGamma += Σ_r dy·xhat, dBeta += Σ_r dy (accumulate, over the row blocks of blockRows: the first block's
+     * rows added in order to dGamma and dBeta, each later block's rows summed in order from zero, the blocks then
+     * added in order); dx = invStd/cols · (cols·g − Σg − xhat·Σ(g·xhat)) with g = gamma·dy (overwrites dx; may
+     * alias dy), where xhat = (x − mean)·invStd from forward's input x and its mean and invStd. work
+     * (workLength(cols) floats) is scratch; its contents afterwards are unspecified.
      */
     public static void backward(int rows, int cols, float[] dy, int dyOff, float[] x, int xOff, float[] gamma,
-            int gOff, float[] mean, float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff, float[] dx,
-            int dxOff) {
-        backward(null, rows, cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd, dGamma, dgOff, dBeta, dbOff, dx,
-                dxOff);
+            int gOff, float[] mean, float[] invStd, float[] work, float[] dGamma, int dgOff, float[] dBeta, int dbOff,
+            float[] dx, int dxOff) {
+        backward(null, rows, cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd, work, dGamma, dgOff, dBeta, dbOff,
+                dx, dxOff);
     }
 
     /**
-     * As the sequential backward, on pool's threads (pool may be null), bitwise the same for any pool size:
-     * first dGamma and dBeta, by column ranges, each column's rows in the sequential order; then rows split
-     * for their sums and dx (dx may still alias dy: every row reads its dy before it writes it). dy and x are
-     * read twice, where the sequential method reads them once.
+     * As the sequential backward, on pool's threads (pool may be null), bitwise the same for any pool size: the
+     * workers take contiguous ranges of row blocks, each block in one pass over its rows (row sums, dx, and the
+     * block's dGamma and dBeta, the first block's into dGamma and dBeta, the others' into the task's scratch);
+     * the caller adds the blocks' sums in block order. dx may alias dy: every row reads its dy before it writes it.
      */
     public static void backward(WorkerPool pool, int rows, int cols, float[] dy, int dyOff, float[] x, int xOff,
-            float[] gamma, int gOff, float[] mean, float[] invStd, float[] dGamma, int dgOff, float[] dBeta,
-            int dbOff, float[] dx, int dxOff) {
+            float[] gamma, int gOff, float[] mean, float[] invStd, float[] work, float[] dGamma, int dgOff,
+            float[] dBeta, int dbOff, float[] dx, int dxOff) {
         int size = size(rows, cols);
         Check.range("dy", dy, dyOff, size);
         Check.range("x", x, xOff, size);
         Check.range("gamma", gamma, gOff, cols);
         Check.range("mean", mean, 0, rows);
         Check.range("invStd", invStd, 0, rows);
+        Check.range("work", work, 0, workLength(cols));
         Check.range("dGamma", dGamma, dgOff, cols);
         Check.range("dBeta", dBeta, dbOff, cols);
         Check.range("dx", dx, dxOff, size);
-        if (cols == 0) {
+        if (rows == 0 || cols == 0) {
             return;
         }
+        int block = blockRows(rows, cols);
+        int blocks = (rows + block - 1) / block;
         if (!parallel(pool, rows, cols)) {
-            backwardSequential(rows, cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd, dGamma, dgOff, dBeta,
-                    dbOff, dx, dxOff);
+            backwardRows(0, Math.min(rows, block), cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd, dGamma, dgOff,
+                    dBeta, dbOff, dx, dxOff);
+            for (int b = 1; b < blocks; b++) {
+                int r0 = b * block;
+                java.util.Arrays.fill(work, 0, 2 * cols, 0f);
+                backwardRows(r0, Math.min(rows, r0 + block), cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd,
+                        work, 0, work, cols, dx, dxOff);
+                addBlockSums(cols, work, 0, dGamma, dgOff, dBeta, dbOff);
+            }
             return;
         }
         pool.claim();
         try {
             Task t = pool.resource(TASK);
-            t.set(Task.PARAMETER_GRADIENTS, rows, cols, x, xOff, gamma, gOff, mean, invStd, dx, dxOff);
+            float[] s = t.scratch(2 * cols * (blocks - 1));
+            t.set(Task.BACKWARD, rows, cols, x, xOff, gamma, gOff, mean, invStd, dx, dxOff);
+            t.block = block;
             t.dy = dy;
             t.dyOff = dyOff;
             t.dGamma = dGamma;
@@ -215,24 +261,45 @@ public final class LayerNorm {
             t.dBeta = dBeta;
             t.dbOff = dbOff;
             pool.execute(t);
-            t.kind = Task.INPUT_GRADIENT;
-            pool.execute(t);
+            for (int b = 1; b < blocks; b++) {
+                addBlockSums(cols, s, 2 * cols * (b - 1), dGamma, dgOff, dBeta, dbOff);
+            }
         } finally {
             pool.resource(TASK).clear();
             pool.release();
         }
     }
 
-    /** The sequential backward: dGamma and dBeta in the same pass as the row sums or dx. */
-    private static void backwardSequential(int rows, int cols, float[] dy, int dyOff, float[] x, int xOff,
-            float[] gamma, int gOff, float[] mean, float[] invStd, float[] dGamma, int dgOff, float[] dBeta,
-            int dbOff, float[] dx, int dxOff) {
-        int r = 0;
+    /** dGamma[dgOff + c] += src[sOff + c], dBeta[dbOff + c] += src[sOff + cols + c]: one block's sums added. */
+    private static void addBlockSums(int cols, float[] src, int sOff, float[] dGamma, int dgOff, float[] dBeta,
+            int dbOff) {
+        int bound = S.loopBound(cols);
+        int c = 0;
+        for (; c < bound; c += L) {
+            FloatVector.fromArray(S, dGamma, dgOff + c).add(FloatVector.fromArray(S, src, sOff + c))
+                    .intoArray(dGamma, dgOff + c);
+            FloatVector.fromArray(S, dBeta, dbOff + c).add(FloatVector.fromArray(S, src, sOff + cols + c))
+                    .intoArray(dBeta, dbOff + c);
+        }
+        for (; c < cols; c++) {
+            dGamma[dgOff + c] += src[sOff + c];
+            dBeta[dbOff + c] += src[sOff + cols + c];
+        }
+    }
+
+    /**
+     * Backward of rows [r0, r1) in one pass: each row's sums, its dx, and dGamma += dy·xhat, dBeta += dy in row
+     * order (into the arrays given: dGamma and dBeta for the first block, a block's partial sums otherwise).
+     */
+    static void backwardRows(int r0, int r1, int cols, float[] dy, int dyOff, float[] x, int xOff, float[] gamma,
+            int gOff, float[] mean, float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff, float[] dx,
+            int dxOff) {
+        int r = r0;
         // groups of four rows: their sums first (dy and x from memory), then dx and dGamma/dBeta in one
         // loop over the four rows, still in L1, loading and storing dGamma and dBeta once per four rows.
         // Only while the four rows of dy, x and dx fit in L1: at cols = 1024 the group loop reads from
         // L2 and runs slower than one row at a time (measured 26.6 -> 16.6 GB/s at 1024x1024)
-        int groupEnd = cols <= GROUP_COLS ? rows : 0;
+        int groupEnd = cols <= GROUP_COLS ? r1 : r0;
         for (; r + 4 <= groupEnd; r += 4) {
             int db = dyOff + r * cols;
             int xb = xOff + r * cols;
@@ -243,7 +310,7 @@ public final class LayerNorm {
             dxRows4(cols, dy, db, x, xb, mean, invStd, r, gamma, gOff, s0, s1, s2, s3,
                     dx, dxOff + r * cols, dGamma, dgOff, dBeta, dbOff);
         }
-        for (; r < rows; r++) {
+        for (; r < r1; r++) {
             int db = dyOff + r * cols;
             int xb = xOff + r * cols;
             long sums = gradientSums(cols, dy, db, x, xb, mean[r], invStd[r], gamma, gOff, dGamma, dgOff, dBeta,
@@ -455,105 +522,19 @@ public final class LayerNorm {
         }
     }
 
-    /** dx of rows [r0, r1): each row's sums, then its dx (dGamma and dBeta are summed apart). */
-    static void inputGradientRows(int r0, int r1, int cols, float[] dy, int dyOff, float[] x, int xOff,
-            float[] gamma, int gOff, float[] mean, float[] invStd, float[] dx, int dxOff) {
-        for (int r = r0; r < r1; r++) {
-            int db = dyOff + r * cols;
-            int xb = xOff + r * cols;
-            long sums = rowSums(cols, dy, db, x, xb, mean[r], invStd[r], gamma, gOff);
-            dxRow(cols, dy, db, x, xb, mean[r], invStd[r], gamma, gOff, FloatPair.high(sums), FloatPair.low(sums), dx,
-                    dxOff + r * cols);
-        }
-    }
-
     /**
-     * dGamma += Σ_r dy·xhat, dBeta += Σ_r dy for columns [c0, c1) (c0 a multiple of LANES), rows in order and
-     * by the operations of the sequential backward (an fma of dy and xhat = (x − mean)·invStd, an addition of
-     * dy), so each column's sums are bitwise the sequential ones.
-     */
-    static void parameterGradientColumns(int c0, int c1, int rows, int cols, float[] dy, int dyOff, float[] x,
-            int xOff, float[] mean, float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
-        int full = c0 + (c1 - c0) / L * L;
-        int r = 0;
-        for (; r + 4 <= rows; r += 4) {
-            parameterGradientRows4(c0, full, r, cols, dy, dyOff + r * cols, x, xOff + r * cols, mean, invStd, dGamma,
-                    dgOff, dBeta, dbOff);
-            for (int k = 0; k < 4 && full < c1; k++) {
-                parameterGradientTail(full, c1, dy, dyOff + (r + k) * cols, x, xOff + (r + k) * cols, mean[r + k],
-                        invStd[r + k], dGamma, dgOff, dBeta, dbOff);
-            }
-        }
-        for (; r < rows; r++) {
-            parameterGradientRows1(c0, full, dy, dyOff + r * cols, x, xOff + r * cols, mean[r], invStd[r], dGamma,
-                    dgOff, dBeta, dbOff);
-            if (full < c1) {
-                parameterGradientTail(full, c1, dy, dyOff + r * cols, x, xOff + r * cols, mean[r], invStd[r], dGamma,
-                        dgOff, dBeta, dbOff);
-            }
-        }
-    }
-
-    /** Four rows r..r+3 starting at (db, xb), full vectors [c0, c1): the sums stay in registers over the rows. */
-    private static void parameterGradientRows4(int c0, int c1, int r, int cols, float[] dy, int db, float[] x,
-            int xb, float[] mean, float[] invStd, float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
-        FloatVector mu0 = FloatVector.broadcast(S, mean[r]);
-        FloatVector mu1 = FloatVector.broadcast(S, mean[r + 1]);
-        FloatVector mu2 = FloatVector.broadcast(S, mean[r + 2]);
-        FloatVector mu3 = FloatVector.broadcast(S, mean[r + 3]);
-        FloatVector is0 = FloatVector.broadcast(S, invStd[r]);
-        FloatVector is1 = FloatVector.broadcast(S, invStd[r + 1]);
-        FloatVector is2 = FloatVector.broadcast(S, invStd[r + 2]);
-        FloatVector is3 = FloatVector.broadcast(S, invStd[r + 3]);
-        for (int c = c0; c < c1; c += L) {
-            FloatVector d0 = FloatVector.fromArray(S, dy, db + c);
-            FloatVector d1 = FloatVector.fromArray(S, dy, db + cols + c);
-            FloatVector d2 = FloatVector.fromArray(S, dy, db + 2 * cols + c);
-            FloatVector d3 = FloatVector.fromArray(S, dy, db + 3 * cols + c);
-            FloatVector dg = d0.fma(FloatVector.fromArray(S, x, xb + c).sub(mu0).mul(is0),
-                    FloatVector.fromArray(S, dGamma, dgOff + c));
-            dg = d1.fma(FloatVector.fromArray(S, x, xb + cols + c).sub(mu1).mul(is1), dg);
-            dg = d2.fma(FloatVector.fromArray(S, x, xb + 2 * cols + c).sub(mu2).mul(is2), dg);
-            d3.fma(FloatVector.fromArray(S, x, xb + 3 * cols + c).sub(mu3).mul(is3), dg).intoArray(dGamma, dgOff + c);
-            FloatVector.fromArray(S, dBeta, dbOff + c).add(d0).add(d1).add(d2).add(d3).intoArray(dBeta, dbOff + c);
-        }
-    }
-
-    /** One row starting at (db, xb), full vectors [c0, c1). */
-    private static void parameterGradientRows1(int c0, int c1, float[] dy, int db, float[] x, int xb, float mu,
-            float is, float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
-        FloatVector vmu = FloatVector.broadcast(S, mu);
-        FloatVector vis = FloatVector.broadcast(S, is);
-        for (int c = c0; c < c1; c += L) {
-            FloatVector d = FloatVector.fromArray(S, dy, db + c);
-            d.fma(FloatVector.fromArray(S, x, xb + c).sub(vmu).mul(vis), FloatVector.fromArray(S, dGamma, dgOff + c))
-                    .intoArray(dGamma, dgOff + c);
-            FloatVector.fromArray(S, dBeta, dbOff + c).add(d).intoArray(dBeta, dbOff + c);
-        }
-    }
-
-    /** One row's columns [c, c1), fewer than LANES, masked. */
-    private static void parameterGradientTail(int c, int c1, float[] dy, int db, float[] x, int xb, float mu,
-            float is, float[] dGamma, int dgOff, float[] dBeta, int dbOff) {
-        VectorMask<Float> m = S.indexInRange(c, c1);
-        FloatVector d = FloatVector.fromArray(S, dy, db + c, m);
-        FloatVector h = FloatVector.fromArray(S, x, xb + c, m).sub(mu).mul(is);
-        d.fma(h, FloatVector.fromArray(S, dGamma, dgOff + c, m)).intoArray(dGamma, dgOff + c, m);
-        FloatVector.fromArray(S, dBeta, dbOff + c, m).add(d).intoArray(dBeta, dbOff + c, m);
-    }
-
-    /**
-     * The per-pool task; fields hold the current call's arguments and are cleared after it. Forward and
-     * INPUT_GRADIENT take a contiguous range of rows per worker, PARAMETER_GRADIENTS a LANES-aligned range
-     * of columns.
+     * The per-pool task; fields hold the current call's arguments and are cleared after it. FORWARD takes a
+     * contiguous range of rows per worker, BACKWARD a contiguous range of row blocks.
      */
     private static final class Task implements ParallelTask {
         static final int FORWARD = 0;
-        static final int PARAMETER_GRADIENTS = 1;
-        static final int INPUT_GRADIENT = 2;
+        static final int BACKWARD = 1;
+        /** Partial dGamma and dBeta of blocks 1, 2, ...: 2 x cols per block, grown when too small, never shrunk. */
+        private float[] scratch = new float[0];
         int kind;
         int rows;
         int cols;
+        int block;
         float[] x;
         int xOff;
         float[] gamma;
@@ -572,6 +553,13 @@ public final class LayerNorm {
         /** y (forward) or dx (backward) */
         float[] out;
         int outOff;
+
+        float[] scratch(int length) {
+            if (scratch.length < length) {
+                scratch = new float[length];
+            }
+            return scratch;
+        }
 
         void set(int kind, int rows, int cols, float[] x, int xOff, float[] gamma, int gOff, float[] mean,
                 float[] invStd, float[] out, int outOff) {
@@ -602,21 +590,25 @@ public final class LayerNorm {
 
         @Override
         public void run(int worker, int workers) {
-            if (kind == PARAMETER_GRADIENTS) {
-                int c0 = Ranges.alignedStart(cols, worker, workers, L);
-                int c1 = Ranges.alignedEnd(cols, worker, workers, L);
-                if (c0 < c1) {
-                    parameterGradientColumns(c0, c1, rows, cols, dy, dyOff, x, xOff, mean, invStd, dGamma, dgOff,
-                            dBeta, dbOff);
-                }
+            if (kind == FORWARD) {
+                forwardRows(Ranges.start(rows, worker, workers), Ranges.end(rows, worker, workers), cols, x, xOff,
+                        gamma, gOff, beta, bOff, eps, mean, invStd, out, outOff);
                 return;
             }
-            int r0 = Ranges.start(rows, worker, workers);
-            int r1 = Ranges.end(rows, worker, workers);
-            if (kind == FORWARD) {
-                forwardRows(r0, r1, cols, x, xOff, gamma, gOff, beta, bOff, eps, mean, invStd, out, outOff);
-            } else {
-                inputGradientRows(r0, r1, cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd, out, outOff);
+            int blocks = (rows + block - 1) / block;
+            int b1 = Ranges.end(blocks, worker, workers);
+            for (int b = Ranges.start(blocks, worker, workers); b < b1; b++) {
+                int r0 = b * block;
+                int r1 = Math.min(rows, r0 + block);
+                if (b == 0) {
+                    backwardRows(r0, r1, cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd, dGamma, dgOff, dBeta,
+                            dbOff, out, outOff);
+                } else {
+                    int slot = 2 * cols * (b - 1);
+                    java.util.Arrays.fill(scratch, slot, slot + 2 * cols, 0f);
+                    backwardRows(r0, r1, cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd, scratch, slot, scratch,
+                            slot + cols, out, outOff);
+                }
             }
         }
     }

@@ -18,6 +18,7 @@ public final class LayerNorm extends SameSizeLayer {
     private final float[] invStd;    // (maxBatch) per-row 1/√(var+eps)
     private final float[] y;         // (maxBatch, n)
     private final float[] dx;        // (maxBatch, n)
+    private final float[] work;      // (2n) backward's scratch
     private float[] x;               // (rows, n) input of the last forward, not owned
     private int xOff;
 
@@ -32,6 +33,7 @@ public final class LayerNorm extends SameSizeLayer {
         this.invStd = new float[maxBatch];
         this.y = new float[maxBatch * n];
         this.dx = new float[maxBatch * n];
+        this.work = new float[dev.vectrain.kernel.LayerNorm.workLength(n)];
     }
 
     @Override
@@ -50,7 +52,7 @@ public final class LayerNorm extends SameSizeLayer {
         checkRows(rows);
         float[] g = params.grads();
         dev.vectrain.kernel.LayerNorm.backward(pool, rows, n, dOut, 0, x, xOff, params.values(), gammaOff, mean,
-                invStd, g, gammaOff, g, betaOff, dx, 0);
+                invStd, work, g, gammaOff, g, betaOff, dx, 0);
         return needInputGrad ? dx : null;
     }
 }

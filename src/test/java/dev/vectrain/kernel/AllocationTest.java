@@ -133,10 +133,11 @@ class AllocationTest {
                     "pooled softmax CE backward");
             float[] rowMean = new float[rows];
             float[] rowInv = new float[rows];
+            float[] lnWork = new float[LayerNorm.workLength(cols)];
             assertEquals(0, allocatedBy(() -> LayerNorm.forward(pool, rows, cols, bx, 0, gamma, 0, beta, 0, 1e-5f,
                     rowMean, rowInv, y, 0)), "pooled layer norm");
             assertEquals(0, allocatedBy(() -> LayerNorm.backward(pool, rows, cols, y, 0, bx, 0, gamma, 0, rowMean,
-                    rowInv, dg, 0, db, 0, dx, 0)), "pooled layer norm backward");
+                    rowInv, lnWork, dg, 0, db, 0, dx, 0)), "pooled layer norm backward");
         }
     }
 }

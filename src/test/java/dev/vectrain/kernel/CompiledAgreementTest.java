@@ -132,10 +132,11 @@ class CompiledAgreementTest {
         hot(() -> LayerNorm.forward(rows, cols, x, 0, gamma, 0, beta, 0, 1e-5f, mean, invStd, y, 0));
         ReferenceNorms.layerNormForward(rows, cols, x, 0, gamma, 0, beta, 0, 1e-5f, mean2, invStd2, xhat2, y2, 0);
         assertClose("ln y (C2)", y2, 0, y, 0, size, 2e-5, 2e-5);
+        float[] lnWork = new float[LayerNorm.workLength(cols)];
         hot(() -> {
             java.util.Arrays.fill(dg, 0f);
             java.util.Arrays.fill(db, 0f);
-            LayerNorm.backward(rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd, dg, 0, db, 0, dx, 0);
+            LayerNorm.backward(rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd, lnWork, dg, 0, db, 0, dx, 0);
         });
         for (int i = 0; i < size; i++) {
             xhat2[i] = (x[i] - mean[i / cols]) * invStd[i / cols];

@@ -129,9 +129,10 @@ final class KernelAllocationMain {
                 sink += BceWithLogits.forward(n, x, 0, t01, 0);
                 BceWithLogits.backward(n, x, 0, t01, 0, dx, 0);
             });
+            float[] lnWork = new float[LayerNorm.workLength(Math.max(cols, 10))];
             cases.put("layerNorm", () -> {
                 LayerNorm.forward(rows, cols, bx, 0, gamma, 0, beta, 0, 1e-5f, rowMean, rowInv, by, 0);
-                LayerNorm.backward(rows, cols, bdy, 0, bx, 0, gamma, 0, rowMean, rowInv, dg, 0, db, 0, bdx, 0);
+                LayerNorm.backward(rows, cols, bdy, 0, bx, 0, gamma, 0, rowMean, rowInv, lnWork, dg, 0, db, 0, bdx, 0);
             });
             int pr = 64;
             int pc = 520; // 33 280 elements: above LayerNorm's parallel threshold
@@ -142,15 +143,15 @@ final class KernelAllocationMain {
             float[] pInv = new float[pr];
             float[] pdg = new float[pc];
             float[] pdb = new float[pc];
+            float[] pWork = new float[BatchNorm.workLength(pc)]; // also LayerNorm's (2 x pc)
             cases.put("layerNormPooled", () -> {
                 LayerNorm.forward(pool, pr, pc, px, 0, pg, 0, pg, 0, 1e-5f, pMean, pInv, pout, 0);
-                LayerNorm.backward(pool, pr, pc, pout, 0, px, 0, pg, 0, pMean, pInv, pdg, 0, pdb, 0, pout, 0);
+                LayerNorm.backward(pool, pr, pc, pout, 0, px, 0, pg, 0, pMean, pInv, pWork, pdg, 0, pdb, 0, pout, 0);
             });
             float[] pcMean = new float[pc];
             float[] pcInv = new float[pc];
             float[] prm = new float[pc];
             float[] prv = new float[pc];
-            float[] pWork = new float[BatchNorm.workLength(pc)];
             cases.put("batchNormPooled", () -> {
                 BatchNorm.forwardTrain(pool, pr, pc, px, 0, pg, 0, pg, 0, 1e-5f, 0.1f, prm, 0, prv, 0, pcMean, pcInv,
                         pWork, pout, 0);
@@ -159,7 +160,7 @@ final class KernelAllocationMain {
             });
             cases.put("layerNormNarrow", () -> {
                 LayerNorm.forward(size / 10, 10, bx, 0, gamma, 0, beta, 0, 1e-5f, rowMeanNarrow, rowInvNarrow, by, 0);
-                LayerNorm.backward(size / 10, 10, bdy, 0, bx, 0, gamma, 0, rowMeanNarrow, rowInvNarrow, dg, 0, db, 0,
+                LayerNorm.backward(size / 10, 10, bdy, 0, bx, 0, gamma, 0, rowMeanNarrow, rowInvNarrow, lnWork, dg, 0, db, 0,
                         bdx, 0);
             });
             cases.put("batchNormTrain", () -> {

@@ -424,7 +424,7 @@ class NormsTest {
                 float[] db2 = db.clone();
                 float[] dx = new float[4 + size];
                 float[] dx2 = new float[4 + size];
-                LayerNorm.backward(rows, cols, dy, 2, x, 3, gamma, 1, mean, invStd, dg, 3, db, 1, dx, 4);
+                LayerNorm.backward(rows, cols, dy, 2, x, 3, gamma, 1, mean, invStd, new float[LayerNorm.workLength(cols)], dg, 3, db, 1, dx, 4);
                 // the reference is fed the xhat the kernel recomputes (x − mean)·invStd, in float, as it was fed
                 // the kernel's stored xhat before: at cols = 2 dx cancels, and the comparison would otherwise
                 // measure the conditioning, not the kernel
@@ -458,7 +458,7 @@ class NormsTest {
         float[] dg = new float[cols];
         float[] db = new float[cols];
         float[] dx = new float[size];
-        LayerNorm.backward(rows, cols, w, 0, x, 0, gamma, 0, mean, invStd, dg, 0, db, 0, dx, 0);
+        LayerNorm.backward(rows, cols, w, 0, x, 0, gamma, 0, mean, invStd, new float[LayerNorm.workLength(cols)], dg, 0, db, 0, dx, 0);
         fdCheck("ln", rows, cols, x, gamma, beta, w, dx, dg, db, false);
     }
 

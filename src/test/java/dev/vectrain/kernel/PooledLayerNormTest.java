@@ -45,7 +45,8 @@ class PooledLayerNormTest {
             float[] dg = dg0.clone();
             float[] db = db0.clone();
             float[] dx = new float[4 + size];
-            LayerNorm.backward(rows, cols, dy, 2, x, 3, gamma, 1, mean, invStd, dg, 3, db, 1, dx, 4);
+            float[] work = new float[LayerNorm.workLength(cols)];
+            LayerNorm.backward(rows, cols, dy, 2, x, 3, gamma, 1, mean, invStd, work, dg, 3, db, 1, dx, 4);
 
             for (int threads : THREADS) {
                 String where = at + ", " + threads + " threads";
@@ -60,7 +61,7 @@ class PooledLayerNormTest {
                     float[] dgP = dg0.clone();
                     float[] dbP = db0.clone();
                     float[] dxP = new float[4 + size];
-                    LayerNorm.backward(pool, rows, cols, dy, 2, x, 3, gamma, 1, meanP, invStdP, dgP, 3, dbP, 1, dxP,
+                    LayerNorm.backward(pool, rows, cols, dy, 2, x, 3, gamma, 1, meanP, invStdP, work, dgP, 3, dbP, 1, dxP,
                             4);
                     assertBitwise("dGamma " + where, dg, dgP);
                     assertBitwise("dBeta " + where, db, dbP);
@@ -74,11 +75,67 @@ class PooledLayerNormTest {
                     float[] dyx = dy.clone();
                     dgP = dg0.clone();
                     dbP = db0.clone();
-                    LayerNorm.backward(pool, rows, cols, dyx, 2, x, 3, gamma, 1, mean, invStd, dgP, 3, dbP, 1, dyx, 2);
+                    LayerNorm.backward(pool, rows, cols, dyx, 2, x, 3, gamma, 1, mean, invStd, work, dgP, 3, dbP, 1, dyx, 2);
                     assertBitwise("dx in place " + where, java.util.Arrays.copyOfRange(dx, 4, 4 + size),
                             java.util.Arrays.copyOfRange(dyx, 2, 2 + size));
                     assertBitwise("dGamma in place " + where, dg, dgP);
                 }
+            }
+        }
+    }
+
+    /**
+     * dGamma and dBeta follow the documented block order bitwise: a scalar twin that adds the first block's rows
+     * into dGamma and dBeta, sums every later block from zero and adds the blocks in order agrees to the bit, on
+     * one thread and on three, where a single running sum over all rows does not.
+     */
+    @Test
+    void parameterGradientsFollowTheBlockOrder() {
+        SplittableRandom rnd = new SplittableRandom(52);
+        for (int[] shape : new int[][] {{203, 171}, {1027, 37}, {65, 1030}, {31, 1024}}) {
+            int rows = shape[0];
+            int cols = shape[1];
+            int size = rows * cols;
+            String at = rows + "x" + cols;
+            float[] x = KernelTesting.random(rnd, size, -2, 3);
+            float[] gamma = KernelTesting.random(rnd, cols, 0.5, 1.5);
+            float[] dy = KernelTesting.random(rnd, size, -1, 1);
+            float[] dg0 = KernelTesting.random(rnd, cols, -1, 1);
+            float[] db0 = KernelTesting.random(rnd, cols, -1, 1);
+            float[] mean = new float[rows];
+            float[] invStd = new float[rows];
+            LayerNorm.forward(rows, cols, x, 0, gamma, 0, gamma, 0, EPS, mean, invStd, new float[size], 0);
+
+            int block = LayerNorm.blockRows(rows, cols);
+            float[] dgT = dg0.clone();
+            float[] dbT = db0.clone();
+            float[] dgRunning = dg0.clone();
+            for (int c = 0; c < cols; c++) {
+                for (int r0 = 0; r0 < rows; r0 += block) {
+                    float g = r0 == 0 ? dgT[c] : 0f;
+                    float b = r0 == 0 ? dbT[c] : 0f;
+                    for (int r = r0; r < Math.min(rows, r0 + block); r++) {
+                        float d = dy[r * cols + c];
+                        g = Math.fma(d, (x[r * cols + c] - mean[r]) * invStd[r], g);
+                        b += d;
+                        dgRunning[c] = Math.fma(d, (x[r * cols + c] - mean[r]) * invStd[r], dgRunning[c]);
+                    }
+                    dgT[c] = r0 == 0 ? g : dgT[c] + g;
+                    dbT[c] = r0 == 0 ? b : dbT[c] + b;
+                }
+            }
+            for (int threads : new int[] {0, 3}) {
+                try (WorkerPool pool = threads == 0 ? null : new WorkerPool(threads)) {
+                    float[] dg = dg0.clone();
+                    float[] db = db0.clone();
+                    LayerNorm.backward(pool, rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd,
+                            new float[LayerNorm.workLength(cols)], dg, 0, db, 0, new float[size], 0);
+                    assertBitwise("dGamma " + at + ", " + threads + " threads", dgT, dg);
+                    assertBitwise("dBeta " + at + ", " + threads + " threads", dbT, db);
+                }
+            }
+            if (rows > block) {
+                assertTrue(!java.util.Arrays.equals(dgT, dgRunning), at + ": blocks make no difference to the bits");
             }
         }
     }
@@ -94,7 +151,7 @@ class PooledLayerNormTest {
             refused("x:", () -> LayerNorm.forward(pool, rows, cols, a, 1, c, 0, c, 0, EPS, r, r, a, 0));
             refused("mean:", () -> LayerNorm.forward(pool, rows, cols, a, 0, c, 0, c, 0, EPS, new float[rows - 1], r,
                     a, 0));
-            refused("dGamma:", () -> LayerNorm.backward(pool, rows, cols, a, 0, a, 0, c, 0, r, r, new float[cols - 1],
+            refused("dGamma:", () -> LayerNorm.backward(pool, rows, cols, a, 0, a, 0, c, 0, r, r, new float[2 * cols], new float[cols - 1],
                     0, c, 0, a, 0));
             // the pool is still usable afterwards
             LayerNorm.forward(pool, rows, cols, a, 0, c, 0, c, 0, EPS, r, r, a, 0);

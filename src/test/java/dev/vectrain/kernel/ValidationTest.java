@@ -49,7 +49,8 @@ class ValidationTest {
                 new float[19], a, 0));
         refused("work", () -> BatchNorm.backward(null, 2, 5, a, 0, a, 0, b, 0, b, b, new float[19], b, 0, b, 0, a, 0));
         refused("mean", () -> LayerNorm.forward(2, 5, a, 0, b, 0, b, 0, 1e-5f, new float[1], b, a, 0));
-        refused("x", () -> LayerNorm.backward(2, 5, a, 0, new float[9], 0, b, 0, b, b, b, 0, b, 0, a, 0));
+        refused("x", () -> LayerNorm.backward(2, 5, a, 0, new float[9], 0, b, 0, b, b, b, b, 0, b, 0, a, 0));
+        refused("work", () -> LayerNorm.backward(2, 5, a, 0, a, 0, b, 0, b, b, new float[9], b, 0, b, 0, a, 0));
         refused("lengths[1]", () -> Reductions.l2Norm(new WorkerPool(1), a, new int[] {0, 5}, new int[] {3, 6}, 2));
     }
 

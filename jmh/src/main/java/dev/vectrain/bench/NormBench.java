@@ -123,7 +123,7 @@ public class NormBench {
 
     @Benchmark
     public float[] layerNormBackward(Traffic t) {
-        LayerNorm.backward(pool, rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd, dGamma, 0, dBeta, 0, dx, 0);
+        LayerNorm.backward(pool, rows, cols, dy, 0, x, 0, gamma, 0, mean, invStd, work, dGamma, 0, dBeta, 0, dx, 0);
         t.add(12L * rows * cols);
         return dx;
     }
