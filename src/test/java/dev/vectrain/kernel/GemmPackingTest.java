@@ -1,5 +1,5 @@
 /*
- * GemmPacking: the packed B panels of a transposed B and the packed A micro-panels of a normal A (the
+ * GemmPacking: the packed B panels of a transposed B and the packed A micro-panels of a normal and a transposed A (the
  * in-register transposes on 16-lane species, element by element otherwise) against the layouts written
  * out by hand: element (p, j) of op(B) at p*NR + j of its panel, element (i, p) of op(A) at p*MR + i;
  * zero past the matrix edge.
@@ -88,6 +88,39 @@ class GemmPackingTest {
             Arrays.fill(dst, Float.NaN);
             GemmPacking.packA(false, a, aOff, lda, i0, mr, p0, kc, dst);
             assertBitwise("packA normal " + Arrays.toString(c), expected, dst);
+        }
+    }
+
+    /** A stored k x m (TN): full panels take the 8-lane copy on 16-lane species, edge panels the scalar loop. */
+    @Test
+    void transposedAMicroPanelsAreTheLayoutWrittenOutByHand() {
+        SplittableRandom rnd = new SplittableRandom(19);
+        int[][] cases = {
+            // m, k, i0, mr, p0, kc
+            {784, 128, 0, MR, 0, 128},       // the weight gradient's A: a full micro-panel, one K block
+            {784, 128, 776, MR, 0, 128},     // its last full panel
+            {128, 600, 64, MR, 300, 300},    // a later K block
+            {13, 40, 8, 5, 3, 37},           // an edge panel with fewer rows than MR
+        };
+        for (int[] c : cases) {
+            int lda = c[0] + 3;
+            int aOff = 2;
+            float[] a = random(rnd, aOff + c[1] * lda, -1, 1);
+            int i0 = c[2];
+            int mr = Math.min(c[3], c[0] - i0);
+            int p0 = c[4];
+            int kc = c[5];
+            float[] expected = new float[kc * MR + 5];
+            Arrays.fill(expected, Float.NaN);
+            for (int p = 0; p < kc; p++) {
+                for (int i = 0; i < MR; i++) {
+                    expected[p * MR + i] = i < mr ? a[aOff + (p0 + p) * lda + i0 + i] : 0f;
+                }
+            }
+            float[] dst = new float[expected.length];
+            Arrays.fill(dst, Float.NaN);
+            GemmPacking.packA(true, a, aOff, lda, i0, mr, p0, kc, dst);
+            assertBitwise("packA transposed " + Arrays.toString(c), expected, dst);
         }
     }
 }
