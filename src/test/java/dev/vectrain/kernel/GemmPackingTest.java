@@ -1,8 +1,8 @@
 /*
  * GemmPacking: the packed B panels of a transposed B and the packed A micro-panels of a normal A (the
  * in-register transposes on 16-lane species, element by element otherwise) and of a transposed A (an 8-lane
- * copy per k step for full panels on 16-lane species) against the layouts written out by hand: element (p, j) of op(B) at p*NR + j of its panel, element (i, p) of op(A) at p*MR + i;
- * zero past the matrix edge.
+ * copy per k step for full panels on 16-lane species) against the layouts written out by hand: element (p, j)
+ * of op(B) at p*NR + j of its panel, element (i, p) of op(A) at p*MR + i; zero past the matrix edge.
  */
 package dev.vectrain.kernel;
 
