@@ -70,24 +70,7 @@ class GemmPackingTest {
             {8, 15, 0, MR, 0, 15},           // kc below 16: element by element only
         };
         for (int[] c : cases) {
-            int lda = c[1] + 5;
-            int aOff = 3;
-            float[] a = random(rnd, aOff + c[0] * lda, -1, 1);
-            int i0 = c[2];
-            int mr = Math.min(c[3], c[0] - i0);
-            int p0 = c[4];
-            int kc = c[5];
-            float[] expected = new float[kc * MR + 5];
-            Arrays.fill(expected, Float.NaN);
-            for (int p = 0; p < kc; p++) {
-                for (int i = 0; i < MR; i++) {
-                    expected[p * MR + i] = i < mr ? a[aOff + (i0 + i) * lda + p0 + p] : 0f;
-                }
-            }
-            float[] dst = new float[expected.length];
-            Arrays.fill(dst, Float.NaN);
-            GemmPacking.packA(false, a, aOff, lda, i0, mr, p0, kc, dst);
-            assertBitwise("packA normal " + Arrays.toString(c), expected, dst);
+            assertPackALayout(false, c, rnd);
         }
     }
 
@@ -103,24 +86,35 @@ class GemmPackingTest {
             {13, 40, 8, 5, 3, 37},           // an edge panel with fewer rows than MR
         };
         for (int[] c : cases) {
-            int lda = c[0] + 3;
-            int aOff = 2;
-            float[] a = random(rnd, aOff + c[1] * lda, -1, 1);
-            int i0 = c[2];
-            int mr = Math.min(c[3], c[0] - i0);
-            int p0 = c[4];
-            int kc = c[5];
-            float[] expected = new float[kc * MR + 5];
-            Arrays.fill(expected, Float.NaN);
-            for (int p = 0; p < kc; p++) {
-                for (int i = 0; i < MR; i++) {
-                    expected[p * MR + i] = i < mr ? a[aOff + (p0 + p) * lda + i0 + i] : 0f;
-                }
-            }
-            float[] dst = new float[expected.length];
-            Arrays.fill(dst, Float.NaN);
-            GemmPacking.packA(true, a, aOff, lda, i0, mr, p0, kc, dst);
-            assertBitwise("packA transposed " + Arrays.toString(c), expected, dst);
+            assertPackALayout(true, c, rnd);
         }
+    }
+
+    /**
+     * packA of case {m, k, i0, mr, p0, kc} against the layout written out by hand: element (i, p) of op(A) at
+     * p*MR + i, zero in the rows past mr; A stored m x k (trans false) or k x m (trans true) with a padded lda.
+     */
+    private static void assertPackALayout(boolean trans, int[] c, SplittableRandom rnd) {
+        int m = c[0];
+        int k = c[1];
+        int lda = (trans ? m : k) + 5;
+        int aOff = 3;
+        float[] a = random(rnd, aOff + (trans ? k : m) * lda, -1, 1);
+        int i0 = c[2];
+        int mr = Math.min(c[3], m - i0);
+        int p0 = c[4];
+        int kc = c[5];
+        float[] expected = new float[kc * MR + 5];
+        Arrays.fill(expected, Float.NaN);
+        for (int p = 0; p < kc; p++) {
+            for (int i = 0; i < MR; i++) {
+                int at = trans ? aOff + (p0 + p) * lda + i0 + i : aOff + (i0 + i) * lda + p0 + p;
+                expected[p * MR + i] = i < mr ? a[at] : 0f;
+            }
+        }
+        float[] dst = new float[expected.length];
+        Arrays.fill(dst, Float.NaN);
+        GemmPacking.packA(trans, a, aOff, lda, i0, mr, p0, kc, dst);
+        assertBitwise("packA " + (trans ? "transposed " : "normal ") + Arrays.toString(c), expected, dst);
     }
 }
