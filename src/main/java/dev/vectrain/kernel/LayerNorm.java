@@ -241,9 +241,8 @@ public final class LayerNorm {
                     dBeta, dbOff, dx, dxOff);
             for (int b = 1; b < blocks; b++) {
                 int r0 = b * block;
-                java.util.Arrays.fill(work, 0, 2 * cols, 0f);
-                backwardRows(r0, Math.min(rows, r0 + block), cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd,
-                        work, 0, work, cols, dx, dxOff);
+                laterBlock(r0, Math.min(rows, r0 + block), cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd, work,
+                        0, dx, dxOff);
                 addBlockSums(cols, work, 0, dGamma, dgOff, dBeta, dbOff);
             }
             return;
@@ -285,6 +284,17 @@ public final class LayerNorm {
             dGamma[dgOff + c] += src[sOff + c];
             dBeta[dbOff + c] += src[sOff + cols + c];
         }
+    }
+
+    /**
+     * A block after the first: its dGamma and dBeta summed from zero into sums[sOff, sOff + cols) and
+     * sums[sOff + cols, sOff + 2·cols), its dx written as backwardRows does.
+     */
+    private static void laterBlock(int r0, int r1, int cols, float[] dy, int dyOff, float[] x, int xOff,
+            float[] gamma, int gOff, float[] mean, float[] invStd, float[] sums, int sOff, float[] dx, int dxOff) {
+        java.util.Arrays.fill(sums, sOff, sOff + 2 * cols, 0f);
+        backwardRows(r0, r1, cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd, sums, sOff, sums, sOff + cols, dx,
+                dxOff);
     }
 
     /**
@@ -604,10 +614,8 @@ public final class LayerNorm {
                     backwardRows(r0, r1, cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd, dGamma, dgOff, dBeta,
                             dbOff, out, outOff);
                 } else {
-                    int slot = 2 * cols * (b - 1);
-                    java.util.Arrays.fill(scratch, slot, slot + 2 * cols, 0f);
-                    backwardRows(r0, r1, cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd, scratch, slot, scratch,
-                            slot + cols, out, outOff);
+                    laterBlock(r0, r1, cols, dy, dyOff, x, xOff, gamma, gOff, mean, invStd, scratch,
+                            2 * cols * (b - 1), out, outOff);
                 }
             }
         }
