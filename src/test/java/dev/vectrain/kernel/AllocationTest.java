@@ -8,31 +8,18 @@ package dev.vectrain.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vectrain.parallel.WorkerPool;
-import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class AllocationTest {
-    private static final int ROUNDS = 100;
     private static final int CALLS = 50;
-    private static final long PATIENCE_NS = 20_000_000_000L;
 
-    /**
-     * The fewest bytes allocated by CALLS calls of r in any round; rounds repeat until a round allocates
-     * nothing or PATIENCE_NS passed (C2 compiles in the background, later on a loaded machine).
-     */
     private static long allocatedBy(Runnable r) {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long best = Long.MAX_VALUE;
-        long start = System.nanoTime();
-        for (int round = 0; best > 0 && (round < ROUNDS || System.nanoTime() - start < PATIENCE_NS); round++) {
-            long before = mx.getCurrentThreadAllocatedBytes();
+        return KernelTesting.fewestBytesWhenWarm(() -> {
             for (int i = 0; i < CALLS; i++) {
                 r.run();
             }
-            best = Math.min(best, mx.getCurrentThreadAllocatedBytes() - before);
-        }
-        return best;
+        });
     }
 
     /**

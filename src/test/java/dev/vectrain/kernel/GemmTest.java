@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vectrain.parallel.WorkerPool;
 import dev.vectrain.reference.ReferenceGemm;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -302,7 +301,6 @@ class GemmTest {
 
     @Test
     void noAllocationAfterWarmUp() {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Problem[] ps = {
             new Problem(Variant.NN, 64, 96, 64, 0, 0, 5), new Problem(Variant.NT, 60, 90, 70, 1, 1, 6),
             new Problem(Variant.TN, 61, 50, 66, 0, 2, 7), new Problem(Variant.NN, 2, 40, 30, 0, 0, 8),
@@ -320,14 +318,11 @@ class GemmTest {
         for (int rep = 0; rep < 3000; rep++) {
             callAll(ps, cs, rep % 2 == 0);
         }
-        long allocated = -1;
-        for (int round = 0; round < 50 && allocated != 0; round++) {
-            long before = mx.getCurrentThreadAllocatedBytes();
+        long allocated = KernelTesting.fewestBytesWhenWarm(() -> {
             for (int rep = 0; rep < 20; rep++) {
                 callAll(ps, cs, rep % 2 == 0);
             }
-            allocated = mx.getCurrentThreadAllocatedBytes() - before;
-        }
+        });
         assertEquals(0, allocated, "bytes allocated by warm Gemm calls on the calling thread");
     }
 }
