@@ -18,12 +18,17 @@ import static dev.vectrain.kernel.GemmMicroKernel.S;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
-import jdk.incubator.vector.VectorSpecies;
 
 final class GemmPacking {
     /** transpose16's lane swaps (lane i takes lane i ^ h) and the lanes whose bit h is set. */
-    /** Eight floats: one k step of a transposed A's 8-row micro-panel (MR on 512-bit species). */
-    private static final VectorSpecies<Float> ROW8 = FloatVector.SPECIES_256;
+    /**
+     * The first MR lanes of the kernels' species: one k step of a transposed A's micro-panel. A masked copy, not
+     * an 8-lane species: a second FloatVector shape in the process makes the JDK's shared type profiles (e.g.
+     * FloatVector.intoArray's call of length()) bimorphic, and C2 then kept some kernels' accumulators as heap
+     * objects, one allocation per FMA (GemmTest.noAllocationAfterWarmUp; the compile log showed the
+     * bimorphic_or_optimized_type_check on Float256Vector / Float512Vector).
+     */
+    private static final VectorMask<Float> PANEL_ROW = S.indexInRange(0, MR);
     private static final VectorShuffle<Float> X8 = xor(8);
     private static final VectorShuffle<Float> X4 = xor(4);
     private static final VectorShuffle<Float> X2 = xor(2);
@@ -261,11 +266,11 @@ final class GemmPacking {
         if (trans) {
             int src = aOff + p0 * lda + i0;
             int d = 0;
-            if (mr == MR && MR == ROW8.length()) {
-                // a full panel of 8 rows: one 8-lane copy per p. With the scalar loop below (0.45 ns per element),
+            if (mr == MR && MR <= L) {
+                // a full panel: one masked copy per p. With the scalar loop below (0.45 ns per element),
                 // packing A and B took 28 of the 96 us of a 512x128x128 TN product on a Zen 5 core; with this, 14
                 for (int p = 0; p < kc; p++) {
-                    FloatVector.fromArray(ROW8, a, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, a, src, PANEL_ROW).intoArray(dst, d, PANEL_ROW);
                     src += lda;
                     d += MR;
                 }
