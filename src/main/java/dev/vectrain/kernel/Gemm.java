@@ -58,14 +58,15 @@ public final class Gemm {
     /** NN/TN products with a K up to this read B in place (packing a panel for one or two FMAs per element would not pay). */
     static final int DIRECT_MAX_K = 2;
     /**
-     * NN/TN products whose B has at most this many floats (512 KB, half of L2) read B in place: each 4-row tile
-     * streams all of B from L2, which measured 10-15 % faster than packing on a Zen 4 core (256³: 116 vs 102
-     * GFLOP/s). On the Zen 5 core measured since, packing wins beyond B in L1 (one thread, probe, with the micro-kernel
-     * change described in jmh/KERNEL-RESULTS.md: 784x512x128 TN 171 vs 227 GFLOP/s, 256³ 187 vs 200), but a bound of
-     * 8K or 16K floats left GemmDirect.column4 in tier-2 (C1) code, which allocates, in most runs of GemmTest's
-     * no-allocation test (JFR). Until that is understood the bound stays.
+     * NN/TN products whose B has at most this many floats (32 KB, within L1) read B in place, as do those
+     * narrower than two packed panels (n < 2·NR, where a packed panel would be mostly padding). On a Zen 4
+     * core the direct tiles ran 10-15 % faster than packing up to B = 512 KB (256³: 116 vs 102 GFLOP/s), but on
+     * the Zen 5 core measured since, with its two 512-bit FMA pipes, a 4-row tile streaming B from L2 falls
+     * behind the packed 8 x 3 kernel (one thread, probe: 784x512x128 TN 171 vs 227 GFLOP/s, 256³ 187 vs 200,
+     * 512x128x128 TN 163 vs 196, 128x128x512 182 vs 208), while B in L1 still favours it (64³ 236 vs 158,
+     * 128x64x256 TN 196 vs 162). Both paths give the same bits, so this only moves time.
      */
-    static final long DIRECT_MAX_B = 1L << 17;
+    static final long DIRECT_MAX_B = 1L << 13;
 
     private static final WorkerPool.Key<Task> TASK = new WorkerPool.Key<>(Task::new);
 
@@ -199,7 +200,7 @@ public final class Gemm {
         if (transB) {
             return tiny || m < 2 * MR ? DOT : PACKED;
         }
-        return tiny || m < 2 * MR || k <= DIRECT_MAX_K || (long) k * n <= DIRECT_MAX_B ? DIRECT
+        return tiny || m < 2 * MR || k <= DIRECT_MAX_K || (long) k * n <= DIRECT_MAX_B || n < 2 * NR ? DIRECT
                 : PACKED;
     }
 
