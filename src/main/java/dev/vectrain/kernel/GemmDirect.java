@@ -1,6 +1,6 @@
 /*
- * GemmDirect: unpacked C (+)= op(A)·B for NN and TN when packing does not pay: B small enough to
- * stream from L2 for every row tile (up to half of L2), few rows of C (the weight gradient of a
+ * GemmDirect: unpacked C (+)= op(A)·B for NN and TN when packing does not pay: B within L1 (Gemm.DIRECT_MAX_B)
+ * or narrower than two packed panels, few rows of C (the weight gradient of a
  * 10-class layer is 10 x in; batch-1 input gradients are 1 x in), a K of one or two (outer products:
  * batch-1 weight gradients) or tiny products. B (stored k x n) is read in place, four vectors of a
  * row at a time; elements of op(A) are broadcast from where they are stored.
