@@ -11,6 +11,7 @@ import static dev.vectrain.kernel.KernelTesting.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vectrain.reference.ReferenceActivations;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -189,6 +190,42 @@ class ActivationsTest {
         for (int i = 0; i < n; i++) {
             double num = (f.applyAsDouble(x[i] + h) - f.applyAsDouble(x[i] - h)) / (2 * h) * dy[i];
             assertClose(name + " finite difference at x=" + x[i], num, dx[i], FD_TOL, 1e-4);
+        }
+    }
+
+    /** A forward kernel over x into y: one of Activations' exp/tanh forwards. */
+    private interface Forward {
+        void run(int n, float[] x, int xOff, float[] y, int yOff);
+    }
+
+    /**
+     * Beyond Staging.MIN_FLOATS the exp/tanh forwards copy each block of x into y and work in place there: bitwise
+     * the plain loop, which pieces below the threshold take (every element goes through the same arithmetic
+     * wherever it lies), out of place, in place and at odd offsets, including the NaN, ±∞ and ±0 of the input.
+     */
+    @Test
+    void stagedForwardsAreBitwiseThePlainLoop() {
+        SplittableRandom rnd = new SplittableRandom(41);
+        int n = Staging.MIN_FLOATS + 3 * Staging.BLOCK + 37;
+        float[] x = random(rnd, n + 5, -12, 12);
+        x[7] = Float.NaN;
+        x[Staging.BLOCK + 1] = Float.POSITIVE_INFINITY;
+        x[n - 2] = Float.NEGATIVE_INFINITY;
+        x[n / 2] = -0f;
+        Forward[] kernels = {Activations::sigmoidForward, Activations::tanhForward, Activations::geluForward};
+        for (Forward f : kernels) {
+            float[] expected = new float[n + 3];
+            int piece = Staging.MIN_FLOATS / 4 + 1;
+            for (int b = 0; b < n; b += piece) {
+                f.run(Math.min(piece, n - b), x, 5 + b, expected, 3 + b);
+            }
+            float[] y = new float[n + 3];
+            f.run(n, x, 5, y, 3);
+            assertBitwise("staged out of place", expected, y);
+            float[] inPlace = Arrays.copyOf(x, n + 5);
+            f.run(n, inPlace, 5, inPlace, 5);
+            assertBitwise("staged in place", Arrays.copyOfRange(expected, 3, n + 3),
+                    Arrays.copyOfRange(inPlace, 5, n + 5));
         }
     }
 }

@@ -44,6 +44,12 @@ class AllocationTest {
         assertEquals(0, allocatedBy(() -> Activations.sigmoidForward(n, x, 0, y, 0)), "sigmoid");
         assertEquals(0, allocatedBy(() -> Activations.tanhForward(n, x, 0, y, 0)), "tanh");
         assertEquals(0, allocatedBy(() -> Activations.geluForward(n, x, 0, y, 0)), "gelu");
+        int big = Staging.MIN_FLOATS + 37;
+        float[] bx = KernelTesting.random(rnd, big, -5, 5);
+        float[] by = new float[big];
+        assertEquals(0, allocatedBy(() -> Activations.sigmoidForward(big, bx, 0, by, 0)), "sigmoid, staged");
+        assertEquals(0, allocatedBy(() -> Activations.tanhForward(big, bx, 0, by, 0)), "tanh, staged");
+        assertEquals(0, allocatedBy(() -> Activations.geluForward(big, bx, 0, by, 0)), "gelu, staged");
         assertEquals(0, allocatedBy(() -> Activations.geluBackward(n, x, 0, null, 0, t, 0, dx, 0)), "gelu'");
         assertEquals(0, allocatedBy(() -> sink[0] += BceWithLogits.forward(n, x, 0, t, 0)), "bce");
         assertEquals(0, allocatedBy(() -> BceWithLogits.backward(n, x, 0, t, 0, dx, 0)), "bce'");
