@@ -150,20 +150,12 @@ public final class Activations {
     /** {@code y = 1 / (1 + exp(−x))}; saturates to exactly 0 or 1 for large |x|. */
     public static void sigmoidForward(int n, float[] x, int xOff, float[] y, int yOff) {
         checkForward(n, x, xOff, y, yOff);
-        int block = Staging.block(n);
-        boolean staged = block < n;
-        for (int b = 0; b < n; b += block) {
-            int len = Math.min(block, n - b);
-            int yb = yOff + b;
-            if (staged) {
-                System.arraycopy(x, xOff + b, y, yb, len);
-            }
-            float[] src = staged ? y : x;
-            int sb = staged ? yb : xOff + b;
-            for (int i = 0; i < len; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, len);
-                sigmoid(FloatVector.fromArray(S, src, sb + i, m)).intoArray(y, yb + i, m);
-            }
+        if (Staging.staged(n, x, xOff, y, yOff, Activations::sigmoidForward)) {
+            return;
+        }
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            sigmoid(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
         }
     }
 
@@ -196,20 +188,12 @@ public final class Activations {
     /** {@code y = tanh(x)}. */
     public static void tanhForward(int n, float[] x, int xOff, float[] y, int yOff) {
         checkForward(n, x, xOff, y, yOff);
-        int block = Staging.block(n);
-        boolean staged = block < n;
-        for (int b = 0; b < n; b += block) {
-            int len = Math.min(block, n - b);
-            int yb = yOff + b;
-            if (staged) {
-                System.arraycopy(x, xOff + b, y, yb, len);
-            }
-            float[] src = staged ? y : x;
-            int sb = staged ? yb : xOff + b;
-            for (int i = 0; i < len; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, len);
-                VMath.tanh(FloatVector.fromArray(S, src, sb + i, m)).intoArray(y, yb + i, m);
-            }
+        if (Staging.staged(n, x, xOff, y, yOff, Activations::tanhForward)) {
+            return;
+        }
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            VMath.tanh(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
         }
     }
 
@@ -240,20 +224,12 @@ public final class Activations {
      */
     public static void geluForward(int n, float[] x, int xOff, float[] y, int yOff) {
         checkForward(n, x, xOff, y, yOff);
-        int block = Staging.block(n);
-        boolean staged = block < n;
-        for (int b = 0; b < n; b += block) {
-            int len = Math.min(block, n - b);
-            int yb = yOff + b;
-            if (staged) {
-                System.arraycopy(x, xOff + b, y, yb, len);
-            }
-            float[] src = staged ? y : x;
-            int sb = staged ? yb : xOff + b;
-            for (int i = 0; i < len; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, len);
-                gelu(FloatVector.fromArray(S, src, sb + i, m)).intoArray(y, yb + i, m);
-            }
+        if (Staging.staged(n, x, xOff, y, yOff, Activations::geluForward)) {
+            return;
+        }
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            gelu(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
         }
     }
 

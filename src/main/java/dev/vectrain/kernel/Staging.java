@@ -21,8 +21,25 @@ final class Staging {
     private Staging() {
     }
 
-    /** The block length for n floats: BLOCK when staging pays, else all of n at once. */
-    static int block(int n) {
-        return n >= MIN_FLOATS ? BLOCK : n;
+    /** A forward kernel over arrays: y[yOff + i] = f(x[xOff + i]) for i in [0, n). */
+    interface ArrayKernel {
+        void run(int n, float[] x, int xOff, float[] y, int yOff);
+    }
+
+    /**
+     * For n of at least MIN_FLOATS: copies x into y block by block, running plain in place on each block (below
+     * MIN_FLOATS, so plain takes its own loop there), and returns true; otherwise does nothing and returns false.
+     * Only arrays and indices cross the call, no vectors, so nothing is boxed whether or not it is inlined.
+     */
+    static boolean staged(int n, float[] x, int xOff, float[] y, int yOff, ArrayKernel plain) {
+        if (n < MIN_FLOATS) {
+            return false;
+        }
+        for (int b = 0; b < n; b += BLOCK) {
+            int len = Math.min(BLOCK, n - b);
+            System.arraycopy(x, xOff + b, y, yOff + b, len);
+            plain.run(len, y, yOff + b, y, yOff + b);
+        }
+        return true;
     }
 }
