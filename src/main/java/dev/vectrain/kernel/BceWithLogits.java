@@ -7,6 +7,7 @@
  */
 package dev.vectrain.kernel;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -34,17 +35,31 @@ public final class BceWithLogits {
         return total / n;
     }
 
-    private static FloatVector term(FloatVector z, FloatVector t) {
-        FloatVector soft = VMath.log1pUnit(VMath.exp(z.abs().neg()));
-        return z.max(0f).sub(z.mul(t)).add(soft);
+    /** 1 in the first L lanes, then 0: loaded at max(0, L − r), the weights that keep the first r lanes. */
+    private static final float[] LANE_WEIGHTS = laneWeights();
+
+    private static float[] laneWeights() {
+        float[] w = new float[2 * L];
+        Arrays.fill(w, 0, L, 1f);
+        return w;
     }
 
-    /** One masked loop, so term (exp + log1p, large) has a single call site that C2 inlines. */
+    /**
+     * One loop, the term max(z,0) − z·t + log1p(exp(−|z|)) written out in it (one call site for the large VMath
+     * bodies, and no helper taking vectors: one that C2 compiled on its own first is not inlined later, and the
+     * vectors crossing its call are boxed). A tail's unused lanes (loaded as 0, whose term is log 2) are zeroed by
+     * a 0/1 weight, not a masked add into the accumulator: with C2 alone (-XX:-TieredCompilation) either of those
+     * left the accumulator boxed in some runs of KernelAllocationMain.
+     */
     private static double chunk(float[] z, int zOff, float[] t, int tOff, int n) {
         FloatVector acc = FloatVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            acc = acc.add(term(FloatVector.fromArray(S, z, zOff + i, m), FloatVector.fromArray(S, t, tOff + i, m)), m);
+            FloatVector zi = FloatVector.fromArray(S, z, zOff + i, m);
+            FloatVector ti = FloatVector.fromArray(S, t, tOff + i, m);
+            FloatVector w = FloatVector.fromArray(S, LANE_WEIGHTS, Math.max(0, L - (n - i)));
+            FloatVector soft = VMath.log1pUnit(VMath.exp(zi.abs().neg()));
+            acc = zi.max(0f).sub(zi.mul(ti)).add(soft).fma(w, acc);
         }
         // Reductions.laneSum written out (a call here would not be inlined and would box acc)
         if (L >= 16) {
