@@ -199,9 +199,9 @@ class ActivationsTest {
     }
 
     /**
-     * Beyond Staging.MIN_FLOATS the exp/tanh forwards copy each block of x into y and work in place there: bitwise
-     * the plain loop, which pieces below the threshold take (every element goes through the same arithmetic
-     * wherever it lies), out of place, in place and at odd offsets, including the NaN, ±∞ and ±0 of the input.
+     * Beyond Staging.MIN_FLOATS the exp/tanh forwards and GELU's backward run block by block, reading each block's
+     * inputs ahead: bitwise the plain loop, which pieces below the threshold take (every element goes through the
+     * same arithmetic wherever it lies), out of place, in place and at odd offsets, with NaN, ±∞ and ±0 in x.
      */
     @Test
     void stagedForwardsAreBitwiseThePlainLoop() {
@@ -227,5 +227,18 @@ class ActivationsTest {
             assertBitwise("staged in place", Arrays.copyOfRange(expected, 3, n + 3),
                     Arrays.copyOfRange(inPlace, 5, n + 5));
         }
+        float[] dy = random(rnd, n + 2, -1, 1);
+        float[] expected = new float[n + 3];
+        int piece = Staging.MIN_FLOATS / 4 + 1;
+        for (int b = 0; b < n; b += piece) {
+            Activations.geluBackward(Math.min(piece, n - b), x, 5 + b, null, 0, dy, 2 + b, expected, 3 + b);
+        }
+        float[] dx = new float[n + 3];
+        Activations.geluBackward(n, x, 5, null, 0, dy, 2, dx, 3);
+        assertBitwise("staged GELU backward", expected, dx);
+        float[] inPlace = Arrays.copyOf(dy, n + 2);
+        Activations.geluBackward(n, x, 5, null, 0, inPlace, 2, inPlace, 2);
+        assertBitwise("staged GELU backward in place", Arrays.copyOfRange(expected, 3, n + 3),
+                Arrays.copyOfRange(inPlace, 2, n + 2));
     }
 }

@@ -50,6 +50,8 @@ class AllocationTest {
         assertEquals(0, allocatedBy(() -> Activations.sigmoidForward(big, bx, 0, by, 0)), "sigmoid, staged");
         assertEquals(0, allocatedBy(() -> Activations.tanhForward(big, bx, 0, by, 0)), "tanh, staged");
         assertEquals(0, allocatedBy(() -> Activations.geluForward(big, bx, 0, by, 0)), "gelu, staged");
+        assertEquals(0, allocatedBy(() -> Activations.geluBackward(big, bx, 0, null, 0, by, 0, by, 0)),
+                "gelu', staged");
         assertEquals(0, allocatedBy(() -> Activations.geluBackward(n, x, 0, null, 0, t, 0, dx, 0)), "gelu'");
         assertEquals(0, allocatedBy(() -> sink[0] += BceWithLogits.forward(n, x, 0, t, 0)), "bce");
         assertEquals(0, allocatedBy(() -> BceWithLogits.backward(n, x, 0, t, 0, dx, 0)), "bce'");
