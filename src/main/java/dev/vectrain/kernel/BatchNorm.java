@@ -67,11 +67,7 @@ public final class BatchNorm {
 
     /** Floats of forwardTrain's and backward's work array for {@code cols} columns: 4·cols. */
     public static int workLength(int cols) {
-        Check.nonNegative("cols", cols);
-        if (cols > Integer.MAX_VALUE / 4) {
-            throw new IllegalArgumentException("cols = " + cols + " is too large for a 4 x cols work array");
-        }
-        return 4 * cols;
+        return Check.workLength(cols, 4);
     }
 
     /**

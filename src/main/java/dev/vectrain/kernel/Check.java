@@ -17,6 +17,19 @@ public final class Check {
         }
     }
 
+    /**
+     * The length of a work array of {@code arrays} x {@code cols} floats; fails when cols is negative or the length
+     * would not fit an int.
+     */
+    static int workLength(int cols, int arrays) {
+        nonNegative("cols", cols);
+        if (cols > Integer.MAX_VALUE / arrays) {
+            throw new IllegalArgumentException(
+                    "cols = " + cols + " is too large for a " + arrays + " x cols work array");
+        }
+        return arrays * cols;
+    }
+
     /** Fails unless {@code value > 0}. */
     public static void positive(String name, int value) {
         if (value <= 0) {

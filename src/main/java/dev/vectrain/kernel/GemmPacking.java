@@ -20,7 +20,6 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 
 final class GemmPacking {
-    /** transpose16's lane swaps (lane i takes lane i ^ h) and the lanes whose bit h is set. */
     /**
      * The first MR lanes of the kernels' species: one k step of a transposed A's micro-panel. A masked copy, not
      * an 8-lane species: a second FloatVector shape in the process makes the JDK's shared type profiles (e.g.
@@ -29,6 +28,7 @@ final class GemmPacking {
      * bimorphic_or_optimized_type_check on Float256Vector / Float512Vector).
      */
     private static final VectorMask<Float> PANEL_ROW = S.indexInRange(0, MR);
+    /** transpose16's lane swaps (lane i takes lane i ^ h) and the lanes whose bit h is set. */
     private static final VectorShuffle<Float> X8 = xor(8);
     private static final VectorShuffle<Float> X4 = xor(4);
     private static final VectorShuffle<Float> X2 = xor(2);

@@ -98,11 +98,7 @@ public final class LayerNorm {
 
     /** Floats of backward's work array for {@code cols} columns: 2·cols. */
     public static int workLength(int cols) {
-        Check.nonNegative("cols", cols);
-        if (cols > Integer.MAX_VALUE / 2) {
-            throw new IllegalArgumentException("cols = " + cols + " is too large for a 2 x cols work array");
-        }
-        return 2 * cols;
+        return Check.workLength(cols, 2);
     }
 
     /**
