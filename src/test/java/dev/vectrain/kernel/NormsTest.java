@@ -9,6 +9,7 @@ import static dev.vectrain.kernel.KernelTesting.assertBitwise;
 import static dev.vectrain.kernel.KernelTesting.assertClose;
 import static dev.vectrain.kernel.KernelTesting.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectrain.parallel.WorkerPool;
 import dev.vectrain.reference.ReferenceNorms;
@@ -439,6 +440,82 @@ class NormsTest {
                 assertClose("ln dx " + at, dx2, 0, dx, 0, dx.length, GRAD_ABS, GRAD_REL);
             }
         }
+    }
+
+    /**
+     * LayerNorm's one-pass row statistics (shifted by the mean of the row's first vector) against the double twin,
+     * on rows built to stress it: first values far from the rest (the shift is off, so those rows must take the
+     * two-pass form), a mean 1e4 times the spread, a constant row, a tiny spread around 5, and plain random rows.
+     */
+    @Test
+    void layerNormStatisticsHoldForFarShiftsLargeMeansAndConstantRows() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        for (int cols : new int[] {1, 2, 15, 17, 33, 1000, 1024, 16384}) {
+            int rows = 6;
+            float[] x = new float[rows * cols];
+            for (int c = 0; c < cols; c++) {
+                double u = rnd.nextDouble(-1, 1);
+                x[c] = (float) (c < 16 ? 1000 + u : 0.01 * u);
+                x[cols + c] = (float) (1e4 + u);
+                x[2 * cols + c] = 3.25f;
+                x[3 * cols + c] = (float) (5 + 1e-3 * u);
+                x[4 * cols + c] = (float) rnd.nextDouble(-2, 3);
+                x[5 * cols + c] = (float) (c % 2 == 0 ? -1e3 + u : 1e3 + u);
+            }
+            float[] gamma = random(rnd, cols, 0.5, 1.5);
+            float[] beta = random(rnd, cols, -1, 1);
+            float[] mean = new float[rows];
+            float[] invStd = new float[rows];
+            float[] y = new float[rows * cols];
+            float[] mean2 = new float[rows];
+            float[] invStd2 = new float[rows];
+            float[] y2 = new float[rows * cols];
+            LayerNorm.forward(rows, cols, x, 0, gamma, 0, beta, 0, EPS, mean, invStd, y, 0);
+            ReferenceNorms.layerNormForward(rows, cols, x, 0, gamma, 0, beta, 0, EPS, mean2, invStd2,
+                    new float[rows * cols], y2, 0);
+            for (int r = 0; r < rows; r++) {
+                String at = "row " + r + " of " + rows + "x" + cols;
+                // a float mean is off by rounding of the values and of their spread
+                assertClose("ln mean " + at, mean2[r], mean[r], 1e-6 * (Math.abs(mean2[r]) + 1 / invStd2[r]), 0);
+                assertClose("ln invStd " + at, invStd2[r], invStd[r], 0, 4e-6);
+            }
+            assertClose("ln y " + rows + "x" + cols, y2, 0, y, 0, y.length, 2e-3, 2e-5);
+        }
+    }
+
+    /**
+     * Rows with an infinity, a NaN, or values whose sums overflow get non-finite statistics (an infinite mean,
+     * NaN; never a finite mean with a finite invStd made from an overflowed sum), and leave the other rows alone.
+     */
+    @Test
+    void layerNormNonFiniteRowsGiveNonFiniteStatistics() {
+        int rows = 4;
+        int cols = 40;
+        SplittableRandom rnd = new SplittableRandom(29);
+        float[] x = random(rnd, rows * cols, -2, 3);
+        float[] clean = x.clone();
+        x[20] = Float.POSITIVE_INFINITY;
+        x[cols + 3] = Float.NaN;
+        for (int c = 0; c < cols; c++) {
+            x[2 * cols + c] = c % 2 == 0 ? 3e38f : -3e38f;
+        }
+        float[] gamma = random(rnd, cols, 0.5, 1.5);
+        float[] beta = random(rnd, cols, -1, 1);
+        float[] mean = new float[rows];
+        float[] invStd = new float[rows];
+        float[] y = new float[rows * cols];
+        LayerNorm.forward(rows, cols, x, 0, gamma, 0, beta, 0, EPS, mean, invStd, y, 0);
+        assertEquals(Float.POSITIVE_INFINITY, mean[0], "mean of a row with +inf");
+        assertTrue(Float.isNaN(invStd[0]), "invStd of a row with +inf: " + invStd[0]);
+        assertTrue(Float.isNaN(mean[1]) && Float.isNaN(invStd[1]), "NaN row: " + mean[1] + ", " + invStd[1]);
+        assertTrue(!Float.isFinite(mean[2]) || Float.isNaN(invStd[2]),
+                "overflowing row: mean " + mean[2] + ", invStd " + invStd[2]);
+        float[] mean2 = new float[rows];
+        float[] invStd2 = new float[rows];
+        float[] y2 = new float[rows * cols];
+        LayerNorm.forward(rows, cols, clean, 0, gamma, 0, beta, 0, EPS, mean2, invStd2, y2, 0);
+        assertEquals(mean2[3], mean[3], "the clean row's mean");
+        assertEquals(invStd2[3], invStd[3], "the clean row's invStd");
     }
 
     @Test
