@@ -68,6 +68,64 @@ class NormsTest {
     }
 
     /**
+     * A later block's one-pass statistics around the first block's mean (BatchNorm.blockStatistics) against
+     * double sums of the same block: columns near the shift (one pass), columns whose mean sits 10 or 1000 spreads
+     * away from it (summed again: one pass would leave M2 with few or no correct bits), a constant column equal to
+     * the shift and one off it, and a NaN that stays in its column; odd column counts take the tail loops.
+     */
+    @Test
+    void batchNormLaterBlockStatisticsHoldWhenTheShiftIsFarOff() {
+        SplittableRandom rnd = new SplittableRandom(31);
+        for (int cols : new int[] {6, 17, 40}) {
+            for (int rows : new int[] {1, 3, 64, 67}) {
+                int full = cols / Vec.LANES * Vec.LANES;
+                float[] shift = new float[cols];
+                float[] x = new float[5 + rows * cols];
+                for (int c = 0; c < cols; c++) {
+                    shift[c] = (float) rnd.nextDouble(-1, 1);
+                    double centre = switch (c % 6) {
+                        case 0, 1 -> shift[c] + 0.1;
+                        case 2 -> shift[c] + 10;
+                        case 3 -> shift[c] + 1000;
+                        default -> shift[c];
+                    };
+                    for (int r = 0; r < rows; r++) {
+                        x[5 + r * cols + c] = (float) (c % 6 == 4 ? centre : c % 6 == 5 ? centre - 7 : centre + rnd.nextDouble(-1, 1));
+                    }
+                }
+                if (cols > 6 && rows > 2) {
+                    x[5 + 2 * cols + 7] = Float.NaN;
+                }
+                float[] work = new float[4 * cols];
+                System.arraycopy(shift, 0, work, 0, cols);
+                float[] dst = new float[3 + 2 * cols];
+                java.util.Arrays.fill(dst, 42f);
+                BatchNorm.blockStatistics(0, rows, cols, full, x, 5, work, dst, 3);
+                for (int c = 0; c < cols; c++) {
+                    String at = rows + "x" + cols + " column " + c;
+                    double sum = 0;
+                    for (int r = 0; r < rows; r++) {
+                        sum += x[5 + r * cols + c] - (double) shift[c];
+                    }
+                    double d = sum / rows;
+                    double m2 = 0;
+                    for (int r = 0; r < rows; r++) {
+                        double t = x[5 + r * cols + c] - (double) shift[c] - d;
+                        m2 += t * t;
+                    }
+                    if (Double.isNaN(d)) {
+                        assertTrue(Float.isNaN(dst[3 + c]) && Float.isNaN(dst[3 + cols + c]), "NaN stays, " + at);
+                        continue;
+                    }
+                    assertClose("block d " + at, d, dst[3 + c], 1e-6 * (Math.abs(d) + 1), 0);
+                    assertClose("block M2 " + at, m2, dst[3 + cols + c], 1e-6, 1e-5);
+                }
+                assertEquals(42f, dst[2], "dst before dOff untouched");
+            }
+        }
+    }
+
+    /**
      * Columns with a mean far from 0 (1000 ± 1), over many blocks and blocks with drifting means: the merged
      * block statistics keep invStd to 1e-4 (E[x²] − μ² in float would be off by ~20 % here).
      */
