@@ -11,9 +11,10 @@
  * contiguous ranges, every worker streaming whole rows; the merges run on the calling thread. Every column therefore
  * gets the same operations in the same order whatever the pool size: results are bitwise identical for any
  * number of threads and with a null pool.
- * Variance: a block's deviations from a shift (the first block's mean) are summed, then squared around the
- * block's own centre while the block is still in L2 (two passes), and blocks are merged with Chan et al.'s
- * update; never E[x²] − μ². It is not a layer: it keeps no running state of its own.
+ * Variance: a block's deviations from a shift (the first block's mean) and their squares are summed in one
+ * pass, M2 = Q − n·d², and squared again around the block's own centre, the block still in L2, in the columns
+ * where n·d² is over a quarter of Q (the first block: over Q/1024); blocks are merged with Chan et al.'s update;
+ * never the unshifted E[x²] − μ². It is not a layer: it keeps no running state of its own.
  */
 package dev.vectrain.kernel;
 

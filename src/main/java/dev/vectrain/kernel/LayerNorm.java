@@ -1,10 +1,12 @@
 /*
  * LayerNorm: normalisation of each row over its columns, forward beside backward.
  * Shapes: x, y, dy, dx (rows x cols) contiguous (ld = cols); gamma, beta, dGamma, dBeta (cols);
- * mean, invStd (rows), saved by forward for backward. Variance by two passes (never E[x²] − μ²); row
- * sums in float lanes, lanes added in order in double. No xhat is stored: backward recomputes
- * xhat = (x − mean)·invStd from the forward input, the same two roundings forward applied, so forward
- * writes one array instead of two (12 bytes of traffic per element instead of 20 with write-allocate).
+ * mean, invStd (rows), saved by forward for backward. Variance in one pass around a shift near the mean (the
+ * mean of the row's first vector): Σ(x − s)² − cols·d², with two passes where cols·d² is over a quarter of the
+ * sum (never the unshifted E[x²] − μ²); row sums in float lanes, lanes added by Reductions.laneSum. No xhat
+ * is stored: backward recomputes xhat = (x − mean)·invStd from the forward input, the same two roundings
+ * forward applied, so forward writes one array instead of two (12 bytes of traffic per element instead of 20
+ * with write-allocate).
  * Backward's dGamma and dBeta are summed over row blocks fixed by the shape (blockRows, never the thread
  * count): the first block adds into dGamma and dBeta directly, every later block sums from zero and is added
  * in block order, so one pass reads dy and x once for the row sums, dx and the parameter gradients. The
