@@ -189,14 +189,7 @@ public final class Activations {
     /** {@code y = tanh(x)}. */
     public static void tanhForward(int n, float[] x, int xOff, float[] y, int yOff) {
         checkForward(n, x, xOff, y, yOff);
-        boolean staged = n >= Staging.MIN_FLOATS;
-        for (int i = 0; i < n; i += L) {
-            if (staged && i % Staging.BLOCK == 0) {
-                Staging.touch(x, xOff + i, Math.min(Staging.BLOCK, n - i));
-            }
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VMath.tanh(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
-        }
+        VMath.tanh(n, x, xOff, y, yOff);
     }
 
     /** {@code dx = dy · (1 − y²)}; reads y (x is unused and may be null). */

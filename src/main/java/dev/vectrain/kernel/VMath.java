@@ -9,7 +9,8 @@
  * would not reproduce the same weights. Every operation used here rounds the same way in every tier,
  * so results are bitwise reproducible; accuracy is within 2 ulp of the correctly rounded value.
  * exp is a degree-6 minimax polynomial after reduction by n·ln2, with 2^n built in the exponent bits;
- * tanh is −expm1(−2|x|)/(2 + expm1(−2|x|)) from the same reduction and polynomial; log1p follows Cephes (logf). Lane operations are the cost (512-bit ops run at half
+ * tanh is −expm1(−2|x|)/(2 + expm1(−2|x|)) from the same reduction and polynomial, and comes as a whole array
+ * kernel (see tanh for why); log1p follows Cephes (logf). Lane operations are the cost (512-bit ops run at half
  * rate on Zen 4), so each function is written for few of them. It is not a general math library.
  */
 package dev.vectrain.kernel;
@@ -97,34 +98,50 @@ final class VMath {
     }
 
     /**
-     * tanh(x) per lane; ±1 for large |x|, ±0 for ±0, NaN for NaN. 23 lane operations, one branch-free formula for
-     * every x: with a = |x|, y = −2a ≤ 0 and e^y = 2^n·(1 + q) (the reduction of exp, q = e^r − 1 by the exp
-     * polynomial written as r + r²·P(r)), tanh(a) = −expm1(y)/(2 + expm1(y)), where numerator and denominator
-     * are each one fma, 2^n·q + (2^n ∓ 1) (2^n ± 1 are exact), so neither cancels near 0 nor loses E = e^y near 1.
-     * The quotient is −tanh(a); its sign bit is cleared and x's put in. y below −17.5 (tanh rounds to 1) takes −1
-     * by a blend, which also covers the lanes where 2^n would leave the normal range. Its scalar replica
-     * (VMathTest) measured within 1.96 ulp over every float of magnitude 1e-30 to 12, both signs; below, the
-     * result is x (y/−2 exactly), above, ±1.
+     * out = tanh(x) over count elements, per lane; ±1 for large |x|, ±0 for ±0, NaN for NaN. 23 lane operations per
+     * vector, one branch-free formula for every x: with a = |x|, y = −2a ≤ 0 and e^y = 2^n·(1 + q) (the reduction
+     * of exp, q = e^r − 1 by the exp polynomial written as r + r²·P(r)), tanh(a) = −expm1(y)/(2 + expm1(y)), where
+     * numerator and denominator are each one fma, 2^n·q + (2^n ∓ 1) (2^n ± 1 are exact), so neither cancels near 0
+     * nor loses E = e^y near 1. The quotient is −tanh(a); its sign bit is cleared and x's put in. y below −17.5
+     * (tanh rounds to 1) takes −1 by a blend, which also covers the lanes where 2^n would leave the normal range.
+     * Its scalar replica (VMathTest) measured within 1.96 ulp over every float of magnitude 1e-30 to 12, both
+     * signs; below, the result is x (y/−2 exactly), above, ±1. Arrays of Staging.MIN_FLOATS and more are read
+     * ahead block by block (Staging). x and y may be the same slice; the caller checks the ranges.
+     * <p>
+     * The loop and the formula are one method on purpose, larger than C2 inlines into a hot caller (325 bytes of
+     * bytecode), so it is always compiled on its own. As a per-vector function called from the kernel's loop, it
+     * was cut off when a caller's compilation inlined that loop and ran out of nodes (NodeCountInliningCutoff:
+     * JMH's OSR of ActivationBench.tanhForward at 4096 floats), and every vector crossed the call boxed: 49 151
+     * B per call and 0.18 M calls/s against 0.01 B and 1.5 M with the loop not inlined (-prof gc, three forks).
      */
-    static FloatVector tanh(FloatVector x) {
-        IntVector xi = x.reinterpretAsInts();
-        FloatVector y = xi.and(~SIGN).reinterpretAsFloats().mul(-2f);
-        FloatVector t = y.fma(LOG2E, ROUND_BIAS_1);
-        IntVector ti = t.reinterpretAsInts();
-        FloatVector n = t.sub(ROUND_BIAS_1);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), y);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = r.fma(P6 / 2, P5 / 2);
-        p = p.fma(r, FloatVector.broadcast(S, P4 / 2));
-        p = p.fma(r, FloatVector.broadcast(S, P3 / 2));
-        p = p.fma(r, FloatVector.broadcast(S, P2 / 2));
-        FloatVector q = r.mul(r).fma(p, r);
-        // 2^n: exponent field n + 127, in [102, 127] for y in [−17.5, 0]
-        FloatVector scale = ti.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector num = scale.fma(q, scale.sub(1f));
-        FloatVector den = scale.fma(q, scale.add(1f));
-        FloatVector negTanh = num.div(den).blend(-1f, y.lt(TANH_SATURATE));
-        return negTanh.reinterpretAsInts().and(~SIGN).or(xi.and(SIGN)).reinterpretAsFloats();
+    static void tanh(int count, float[] x, int xOff, float[] out, int oOff) {
+        boolean staged = count >= Staging.MIN_FLOATS;
+        for (int i = 0; i < count; i += S.length()) {
+            if (staged && i % Staging.BLOCK == 0) {
+                Staging.touch(x, xOff + i, Math.min(Staging.BLOCK, count - i));
+            }
+            VectorMask<Float> m = S.indexInRange(i, count);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i, m);
+            IntVector xi = v.reinterpretAsInts();
+            FloatVector y = xi.and(~SIGN).reinterpretAsFloats().mul(-2f);
+            FloatVector t = y.fma(LOG2E, ROUND_BIAS_1);
+            IntVector ti = t.reinterpretAsInts();
+            FloatVector n = t.sub(ROUND_BIAS_1);
+            FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), y);
+            r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = r.fma(P6 / 2, P5 / 2);
+            p = p.fma(r, FloatVector.broadcast(S, P4 / 2));
+            p = p.fma(r, FloatVector.broadcast(S, P3 / 2));
+            p = p.fma(r, FloatVector.broadcast(S, P2 / 2));
+            FloatVector q = r.mul(r).fma(p, r);
+            // 2^n: exponent field n + 127, in [102, 127] for y in [−17.5, 0]
+            FloatVector scale = ti.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector num = scale.fma(q, scale.sub(1f));
+            FloatVector den = scale.fma(q, scale.add(1f));
+            FloatVector negTanh = num.div(den).blend(-1f, y.lt(TANH_SATURATE));
+            negTanh.reinterpretAsInts().and(~SIGN).or(xi.and(SIGN)).reinterpretAsFloats()
+                    .intoArray(out, oOff + i, m);
+        }
     }
 
     /**

@@ -152,6 +152,19 @@ final class KernelAllocationMain {
             float[] pcInv = new float[pc];
             float[] prm = new float[pc];
             float[] prv = new float[pc];
+            // rows whose first vector sits far from the rest and later row blocks whose mean drifted: the norms'
+            // second passes (LayerNorm.twoPassStatistics, BatchNorm.finishBlock's re-summing) run every call
+            float[] drifted = px.clone();
+            for (int r = 0; r < pr; r++) {
+                for (int c = 0; c < pc; c++) {
+                    drifted[r * pc + c] += (c < 16 ? 50f : 0f) + (r >= 16 && c % 3 == 0 ? 100f : 0f);
+                }
+            }
+            cases.put("normsDrifted", () -> {
+                LayerNorm.forward(pr, pc, drifted, 0, pg, 0, pg, 0, 1e-5f, pMean, pInv, pout, 0);
+                BatchNorm.forwardTrain(null, pr, pc, drifted, 0, pg, 0, pg, 0, 1e-5f, 0.1f, prm, 0, prv, 0, pcMean,
+                        pcInv, pWork, pout, 0);
+            });
             cases.put("batchNormPooled", () -> {
                 BatchNorm.forwardTrain(pool, pr, pc, px, 0, pg, 0, pg, 0, 1e-5f, 0.1f, prm, 0, prv, 0, pcMean, pcInv,
                         pWork, pout, 0);
