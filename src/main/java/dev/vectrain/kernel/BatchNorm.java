@@ -202,14 +202,20 @@ public final class BatchNorm {
     // firstBlock's vector loops are methods of their own: in one method with its passes, C1 ran out of virtual
     // registers on it (COMPILE SKIPPED), which leaves it in code that allocates its vectors.
 
-    /** d = work[cols + c] / n in place; whether some column needs the second pass (secondPassNeeded). */
+    /**
+     * d = work[cols + c] / n in place; whether some column needs the second pass: n·d² > Q/1024, where Q − n·d²
+     * would lose more than a few bits. The comparison is written out here and in firstBlockFinish: as a helper
+     * taking vectors it was sometimes left out of line by C2 ("low call site frequency" in firstBlockFinish), and
+     * its four vector arguments were boxed on every call (384 B per call in some JMH forks of 256x10).
+     */
     private static boolean firstBlockDeviations(int n, int cols, float[] work) {
         FloatVector vn = FloatVector.broadcast(S, (float) n);
         boolean again = false;
         for (int c = 0; c < cols; c += L) {
             VectorMask<Float> m = S.indexInRange(c, cols);
             FloatVector d = FloatVector.fromArray(S, work, cols + c, m).div(vn);
-            again |= secondPassNeeded(d, FloatVector.fromArray(S, work, 2 * cols + c, m), vn, m).anyTrue();
+            FloatVector q = FloatVector.fromArray(S, work, 2 * cols + c, m);
+            again |= d.mul(d).mul(vn).compare(VectorOperators.GT, q.mul(1f / 1024), m).anyTrue();
             d.intoArray(work, cols + c, m);
         }
         return again;
@@ -228,18 +234,13 @@ public final class BatchNorm {
             FloatVector q = FloatVector.fromArray(S, work, 3 * cols + c, m);
             FloatVector m2 = q.sub(d.mul(d).mul(vn));
             if (again) {
-                m2 = m2.blend(FloatVector.fromArray(S, work, 2 * cols + c, m), secondPassNeeded(d, q, vn, m));
+                VectorMask<Float> redo = d.mul(d).mul(vn).compare(VectorOperators.GT, q.mul(1f / 1024), m);
+                m2 = m2.blend(FloatVector.fromArray(S, work, 2 * cols + c, m), redo);
             }
             m2.intoArray(invStd, c, m);
             FloatVector.fromArray(S, work, c, m).add(d).intoArray(work, c, m);
             FloatVector.zero(S).intoArray(mean, c, m);
         }
-    }
-
-    /** Lanes where n·d² > Q/1024: there Q − n·d² would lose more than a few bits; firstBlock sums squares again. */
-    private static VectorMask<Float> secondPassNeeded(FloatVector d, FloatVector q, FloatVector n,
-            VectorMask<Float> m) {
-        return d.mul(d).mul(n).compare(VectorOperators.GT, q.mul(1f / 1024), m);
     }
 
     /** dst[dOff + c] += x − shift, dst[dOff + cols + c] += (x − shift)² over four rows (full vectors [0, c1)). */
