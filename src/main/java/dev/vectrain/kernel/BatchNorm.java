@@ -178,17 +178,7 @@ public final class BatchNorm {
     private static void firstBlock(int n, int cols, int full, float[] x, int xOff, float[] mean, float[] invStd,
             float[] work) {
         blockSums(0, n, cols, full, x, xOff, work, 0);
-        java.util.Arrays.fill(work, cols, 3 * cols, 0f);
-        int r = 0;
-        for (; r + 4 <= n; r += 4) {
-            shiftedSumsRows4(full, cols, x, xOff + r * cols, work, work, cols);
-        }
-        for (; r < n; r++) {
-            shiftedSumsRow(full, cols, x, xOff + r * cols, work, work, cols);
-        }
-        if (full < cols) {
-            shiftedSumsTail(0, n, full, cols, x, xOff, work, work, cols);
-        }
+        shiftedSums(0, n, cols, full, x, xOff, work, work, cols);
         boolean again = firstBlockDeviations(n, cols, work);
         // Q aside; then, if some column needs it, the two-pass M2 of every column (d is the same sum, bitwise),
         // kept only in the columns that need it: a column's statistics never depend on another column's data
@@ -302,19 +292,28 @@ public final class BatchNorm {
      */
     static void blockStatistics(int r0, int r1, int cols, int full, float[] x, int xOff, float[] work, float[] dst,
             int dOff) {
+        shiftedSums(r0, r1, cols, full, x, xOff, work, dst, dOff);
+        for (int c = 0; c < cols; c += L) {
+            finishBlock(r0, r1, c, cols, x, xOff, work, dst, dOff);
+        }
+    }
+
+    /**
+     * dst[dOff + c] = Σ over rows [r0, r1) of (x − shift) and dst[dOff + cols + c] = Σ (x − shift)², from zero,
+     * in one pass (four rows at a time, then single rows, then the columns past the full vectors).
+     */
+    private static void shiftedSums(int r0, int r1, int cols, int full, float[] x, int xOff, float[] shift,
+            float[] dst, int dOff) {
         java.util.Arrays.fill(dst, dOff, dOff + 2 * cols, 0f);
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
-            shiftedSumsRows4(full, cols, x, xOff + r * cols, work, dst, dOff);
+            shiftedSumsRows4(full, cols, x, xOff + r * cols, shift, dst, dOff);
         }
         for (; r < r1; r++) {
-            shiftedSumsRow(full, cols, x, xOff + r * cols, work, dst, dOff);
+            shiftedSumsRow(full, cols, x, xOff + r * cols, shift, dst, dOff);
         }
         if (full < cols) {
-            shiftedSumsTail(r0, r1, full, cols, x, xOff, work, dst, dOff);
-        }
-        for (int c = 0; c < cols; c += L) {
-            finishBlock(r0, r1, c, cols, x, xOff, work, dst, dOff);
+            shiftedSumsTail(r0, r1, full, cols, x, xOff, shift, dst, dOff);
         }
     }
 
