@@ -212,9 +212,11 @@ public final class LayerNorm {
             q1 = d1.fma(d1, q1);
         }
         for (; c < cols; c += L) {
+            // lanes past cols stay 0 through the masked subtraction: no masked operation on the accumulator, which
+            // C2 alone compiled with the accumulator boxed (as BceWithLogits' masked add, KERNEL-RESULTS session 7)
             VectorMask<Float> m = S.indexInRange(c, cols);
-            FloatVector d0 = FloatVector.fromArray(S, x, xb + c, m).sub(vmu);
-            q0 = q0.add(d0.mul(d0), m);
+            FloatVector d0 = FloatVector.fromArray(S, x, xb + c, m).sub(vmu, m);
+            q0 = d0.fma(d0, q0);
         }
         double var = (double) Reductions.laneSum(q0.add(q1)) / cols;
         return FloatPair.of(mu, (float) (1.0 / Math.sqrt(var + eps)));
