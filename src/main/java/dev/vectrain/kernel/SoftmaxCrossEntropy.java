@@ -166,12 +166,14 @@ public final class SoftmaxCrossEntropy {
         float max = m0.reduceLanes(VectorOperators.MAX);
 
         FloatVector vm = FloatVector.broadcast(S, max);
+        FloatVector none = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         FloatVector s0 = FloatVector.zero(S);
         for (c = 0; c < classes; c += L) {
+            // lanes past the row read −∞, whose exp is 0: the sum needs no masked add into its accumulator
             VectorMask<Float> m = S.indexInRange(c, classes);
-            FloatVector e = VMath.exp(FloatVector.fromArray(S, logits, lb + c, m).sub(vm));
+            FloatVector e = VMath.exp(none.blend(FloatVector.fromArray(S, logits, lb + c, m), m).sub(vm));
             e.intoArray(probs, pb + c, m);
-            s0 = s0.add(e, m);
+            s0 = s0.add(e);
         }
         if (L >= 16) {
             s0 = s0.add(s0.rearrange(Reductions.SWAP8));
