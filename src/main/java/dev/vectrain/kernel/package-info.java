@@ -19,6 +19,13 @@
  *       scratch in {@code pool.resource(KEY)}, touched only between {@code pool.claim()} and
  *       {@code pool.release()}: a pool serves one calling thread at a time, and a second thread is refused
  *       before it can overwrite the first one's arguments.</li>
+ *   <li>No allocation depends on C2 keeping vectors in registers, so three forms are avoided, each of which
+ *       made some kernel allocate in some compile (jmh/KERNEL-RESULTS.md, sessions 7 and 8): a masked operation
+ *       on a loop-carried accumulator (let the tail lanes contribute 0 instead: a 0/1 weight, a masked
+ *       subtraction, or −∞ before exp); a helper taking or returning vectors that C2 may leave out of line
+ *       (write it out, or make the whole loop one method past 325 bytes of bytecode, compiled on its own, as
+ *       {@code VMath.tanh} and {@code SoftmaxCrossEntropy.softmaxRow} are); a second FloatVector shape anywhere
+ *       in the process. {@code ColdJvmKernelAllocationTest} checks every kernel tiered and with C2 alone.</li>
  * </ul>
  * Every kernel has a plain scalar twin in the test tree ({@code dev.vectrain.reference}) that the
  * tests compare against.
