@@ -4,11 +4,13 @@
  * forward output; each backward reads whichever of them it needs (documented per method).
  * Forward and backward may run in place (x and y, or dy and dx, the same slice): each element is read before
  * it is written and never read again; the layers run backward in place to keep one buffer fewer in cache. Tails use masked vectors, so every element goes
- * through the same arithmetic whatever its position. Kernels built on exp/tanh run one masked loop, so
- * the large VMath body has a single call site and C2 always inlines it (a second call site for a tail
- * hits the inlining node budget, and a vector crossing a real call is boxed). exp and tanh come from VMath (tier-independent,
+ * through the same arithmetic whatever its position. Kernels built on exp/tanh run one loop, so the large
+ * VMath body has a single call site and C2 always inlines it (a second call site for a tail hits the inlining
+ * node budget, and a vector crossing a real call is boxed); in that loop full vectors load without a mask and
+ * only the last, partial one with a mask. A masked load that misses the cache stalls the core: the same loop
+ * masked on every vector read 12 GB/s over 16M floats against 44 (KERNEL-RESULTS, session 9). Masked stores
+ * cost nothing measurable, so every store takes the tail mask. exp and tanh come from VMath (tier-independent,
  * within 2 ulp), not lanewise(EXP/TANH), so results do not depend on JIT compilation timing.
- * Over arrays beyond L3 they go block by block, reading each block's inputs ahead (Staging): same bits, about 2x faster.
  * It is not a layer: no buffers, no state, no dispatch by name.
  */
 package dev.vectrain.kernel;
@@ -150,13 +152,11 @@ public final class Activations {
     /** {@code y = 1 / (1 + exp(−x))}; saturates to exactly 0 or 1 for large |x|. */
     public static void sigmoidForward(int n, float[] x, int xOff, float[] y, int yOff) {
         checkForward(n, x, xOff, y, yOff);
-        boolean staged = n >= Staging.MIN_FLOATS;
+        int lastFull = n - L;
         for (int i = 0; i < n; i += L) {
-            if (staged && i % Staging.BLOCK == 0) {
-                Staging.touch(x, xOff + i, Math.min(Staging.BLOCK, n - i));
-            }
             VectorMask<Float> m = S.indexInRange(i, n);
-            sigmoid(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+            FloatVector v = i <= lastFull ? FloatVector.fromArray(S, x, xOff + i) : FloatVector.fromArray(S, x, xOff + i, m);
+            sigmoid(v).intoArray(y, yOff + i, m);
         }
     }
 
@@ -219,13 +219,11 @@ public final class Activations {
      */
     public static void geluForward(int n, float[] x, int xOff, float[] y, int yOff) {
         checkForward(n, x, xOff, y, yOff);
-        boolean staged = n >= Staging.MIN_FLOATS;
+        int lastFull = n - L;
         for (int i = 0; i < n; i += L) {
-            if (staged && i % Staging.BLOCK == 0) {
-                Staging.touch(x, xOff + i, Math.min(Staging.BLOCK, n - i));
-            }
             VectorMask<Float> m = S.indexInRange(i, n);
-            gelu(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(y, yOff + i, m);
+            FloatVector v = i <= lastFull ? FloatVector.fromArray(S, x, xOff + i) : FloatVector.fromArray(S, x, xOff + i, m);
+            gelu(v).intoArray(y, yOff + i, m);
         }
     }
 
@@ -245,14 +243,12 @@ public final class Activations {
     public static void geluBackward(int n, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff,
             float[] dx, int dxOff) {
         checkBackward(n, x, "x", xOff, dy, dyOff, dx, dxOff);
-        boolean staged = n >= Staging.MIN_FLOATS;
+        int lastFull = n - L;
         for (int i = 0; i < n; i += L) {
-            if (staged && i % Staging.BLOCK == 0) {
-                Staging.touch(x, xOff + i, dy, dyOff + i, Math.min(Staging.BLOCK, n - i));
-            }
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(S, x, xOff + i, m);
-            FloatVector g = FloatVector.fromArray(S, dy, dyOff + i, m);
+            boolean full = i <= lastFull;
+            FloatVector v = full ? FloatVector.fromArray(S, x, xOff + i) : FloatVector.fromArray(S, x, xOff + i, m);
+            FloatVector g = full ? FloatVector.fromArray(S, dy, dyOff + i) : FloatVector.fromArray(S, dy, dyOff + i, m);
             g.mul(geluGrad(v)).intoArray(dx, dxOff + i, m);
         }
     }

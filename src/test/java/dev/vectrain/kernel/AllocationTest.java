@@ -44,14 +44,15 @@ class AllocationTest {
         assertEquals(0, allocatedBy(() -> Activations.sigmoidForward(n, x, 0, y, 0)), "sigmoid");
         assertEquals(0, allocatedBy(() -> Activations.tanhForward(n, x, 0, y, 0)), "tanh");
         assertEquals(0, allocatedBy(() -> Activations.geluForward(n, x, 0, y, 0)), "gelu");
-        int big = Staging.MIN_FLOATS + 37;
-        float[] bx = KernelTesting.random(rnd, big, -5, 5);
-        float[] by = new float[big];
-        assertEquals(0, allocatedBy(() -> Activations.sigmoidForward(big, bx, 0, by, 0)), "sigmoid, staged");
-        assertEquals(0, allocatedBy(() -> Activations.tanhForward(big, bx, 0, by, 0)), "tanh, staged");
-        assertEquals(0, allocatedBy(() -> Activations.geluForward(big, bx, 0, by, 0)), "gelu, staged");
-        assertEquals(0, allocatedBy(() -> Activations.geluBackward(big, bx, 0, null, 0, by, 0, by, 0)),
-                "gelu', staged");
+        // shorter than one vector: the only masked load is the one feeding the formula
+        int few = 5;
+        float[] fx = KernelTesting.random(rnd, few, -5, 5);
+        float[] fy = new float[few];
+        assertEquals(0, allocatedBy(() -> Activations.sigmoidForward(few, fx, 0, fy, 0)), "sigmoid, 5 floats");
+        assertEquals(0, allocatedBy(() -> Activations.tanhForward(few, fx, 0, fy, 0)), "tanh, 5 floats");
+        assertEquals(0, allocatedBy(() -> Activations.geluForward(few, fx, 0, fy, 0)), "gelu, 5 floats");
+        assertEquals(0, allocatedBy(() -> Activations.geluBackward(few, fx, 0, null, 0, fy, 0, fy, 0)),
+                "gelu', 5 floats, in place");
         assertEquals(0, allocatedBy(() -> Activations.geluBackward(n, x, 0, null, 0, t, 0, dx, 0)), "gelu'");
         assertEquals(0, allocatedBy(() -> sink[0] += BceWithLogits.forward(n, x, 0, t, 0)), "bce");
         assertEquals(0, allocatedBy(() -> BceWithLogits.backward(n, x, 0, t, 0, dx, 0)), "bce'");

@@ -113,6 +113,12 @@ final class KernelAllocationMain {
                 Activations.geluForward(n, x, 0, y, 0);
                 Activations.geluBackward(n, x, 0, y, 0, dy, 0, dx, 0);
             });
+            cases.put("activationsShort", () -> {
+                Activations.sigmoidForward(5, x, 1, y, 2);
+                Activations.tanhForward(5, x, 1, y, 2);
+                Activations.geluForward(5, x, 1, y, 2);
+                Activations.geluBackward(5, x, 1, null, 0, dy, 2, dx, 3);
+            });
             cases.put("softmaxCrossEntropy10", () -> {
                 sink += SoftmaxCrossEntropy.forward(rows, 10, logits10, 0, labels10, 0, probs10, 0);
                 SoftmaxCrossEntropy.backward(rows, 10, probs10, 0, labels10, 0, probs10, 0);
