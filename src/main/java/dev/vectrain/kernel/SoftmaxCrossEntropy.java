@@ -129,7 +129,7 @@ public final class SoftmaxCrossEntropy {
      * The maximum is taken by compare and blend (two lane operations per vector; lanewise MAX with Java's NaN
      * and −0.0 rules compiles to several instructions), four independent maxima for the latency. A NaN is not
      * picked up by it, but exp(NaN − max) is NaN, so the row sum, all of its probabilities and the loss still
-     * come out NaN. One masked exp loop, so VMath.exp has a single call site that C2 inlines (see
+     * come out NaN. One exp loop, so VMath.exp has a single call site that C2 inlines (see
      * Activations); the lane sum is written out, as a call to a helper after the inlined exp would not be
      * inlined and would box the vector.
      */
@@ -168,10 +168,14 @@ public final class SoftmaxCrossEntropy {
         FloatVector vm = FloatVector.broadcast(S, max);
         FloatVector none = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         FloatVector s0 = FloatVector.zero(S);
+        int lastFull = classes - L;
         for (c = 0; c < classes; c += L) {
-            // lanes past the row read −∞, whose exp is 0: the sum needs no masked add into its accumulator
+            // full vectors load without a mask (see Activations); in the last, partial one the lanes past the row
+            // read −∞, whose exp is 0: the sum needs no masked add into its accumulator
             VectorMask<Float> m = S.indexInRange(c, classes);
-            FloatVector e = VMath.exp(none.blend(FloatVector.fromArray(S, logits, lb + c, m), m).sub(vm));
+            FloatVector z = c <= lastFull ? FloatVector.fromArray(S, logits, lb + c)
+                    : none.blend(FloatVector.fromArray(S, logits, lb + c, m), m);
+            FloatVector e = VMath.exp(z.sub(vm));
             e.intoArray(probs, pb + c, m);
             s0 = s0.add(e);
         }
