@@ -47,16 +47,18 @@ public final class BceWithLogits {
     /**
      * One loop, the term max(z,0) − z·t + log1p(exp(−|z|)) written out in it (one call site for the large VMath
      * bodies, and no helper taking vectors: one that C2 compiled on its own first is not inlined later, and the
-     * vectors crossing its call are boxed). A tail's unused lanes (loaded as 0, whose term is log 2) are zeroed by
+     * vectors crossing its call are boxed). Full vectors load without a mask (see Activations). A tail's unused lanes (loaded as 0, whose term is log 2) are zeroed by
      * a 0/1 weight, not a masked add into the accumulator: with C2 alone (-XX:-TieredCompilation) either of those
      * left the accumulator boxed in some runs of KernelAllocationMain.
      */
     private static double chunk(float[] z, int zOff, float[] t, int tOff, int n) {
         FloatVector acc = FloatVector.zero(S);
+        int lastFull = n - L;
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector zi = FloatVector.fromArray(S, z, zOff + i, m);
-            FloatVector ti = FloatVector.fromArray(S, t, tOff + i, m);
+            boolean full = i <= lastFull;
+            FloatVector zi = full ? FloatVector.fromArray(S, z, zOff + i) : FloatVector.fromArray(S, z, zOff + i, m);
+            FloatVector ti = full ? FloatVector.fromArray(S, t, tOff + i) : FloatVector.fromArray(S, t, tOff + i, m);
             FloatVector w = FloatVector.fromArray(S, LANE_WEIGHTS, Math.max(0, L - (n - i)));
             FloatVector soft = VMath.log1pUnit(VMath.exp(zi.abs().neg()));
             acc = zi.max(0f).sub(zi.mul(ti)).add(soft).fma(w, acc);
@@ -85,10 +87,15 @@ public final class BceWithLogits {
             return;
         }
         float k = 1f / n;
+        int lastFull = n - L;
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            Activations.sigmoid(FloatVector.fromArray(S, logits, lOff + i, m))
-                    .sub(FloatVector.fromArray(S, targets, tOff + i, m)).mul(k).intoArray(d, dOff + i, m);
+            boolean full = i <= lastFull;
+            FloatVector z = full ? FloatVector.fromArray(S, logits, lOff + i)
+                    : FloatVector.fromArray(S, logits, lOff + i, m);
+            FloatVector t = full ? FloatVector.fromArray(S, targets, tOff + i)
+                    : FloatVector.fromArray(S, targets, tOff + i, m);
+            Activations.sigmoid(z).sub(t).mul(k).intoArray(d, dOff + i, m);
         }
     }
 }
