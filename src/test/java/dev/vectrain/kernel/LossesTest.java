@@ -7,10 +7,12 @@ package dev.vectrain.kernel;
 import static dev.vectrain.kernel.KernelTesting.SIZES;
 import static dev.vectrain.kernel.KernelTesting.assertClose;
 import static dev.vectrain.kernel.KernelTesting.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectrain.reference.ReferenceLosses;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,42 @@ class LossesTest {
                 SoftmaxCrossEntropy.backward(rows, classes, probs, 2, labels, 1, probs, 2);
                 assertClose("softmax CE grad in place " + at, d2, 1, probs, 2, rows * classes, GRAD_ABS, GRAD_REL);
             }
+        }
+    }
+
+    /**
+     * Backward goes as one loop over all rows when a row holds at least one vector, fixing each label entry as its
+     * vector passes: labels at the first and last column of neighbouring rows (two in one vector), widths at, just
+     * past and well past one vector, offsets that misalign rows, out of place and in place, bitwise the per-entry
+     * formula (p − [label]) · (1/rows).
+     */
+    @Test
+    void softmaxBackwardFixesLabelsAtRowEdgesBitwise() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        int lanes = Vec.LANES;
+        for (int classes : new int[] {1, lanes - 1, lanes, lanes + 1, 2 * lanes - 1, 3 * lanes + 5, 1029}) {
+            int rows = 9;
+            float[] probs = random(rnd, 3 + rows * classes, 0, 1);
+            int[] labels = new int[rows + 2];
+            for (int r = 0; r < rows; r++) {
+                labels[2 + r] = r % 3 == 2 ? rnd.nextInt(classes) : (r % 2 == 0 ? classes - 1 : 0);
+            }
+            float inv = 1f / rows;
+            float[] expected = new float[rows * classes + 1];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < classes; c++) {
+                    float p = probs[3 + r * classes + c];
+                    expected[1 + r * classes + c] = c == labels[2 + r] ? (p - 1f) * inv : p * inv;
+                }
+            }
+            float[] d = new float[rows * classes + 1];
+            SoftmaxCrossEntropy.backward(rows, classes, probs, 3, labels, 2, d, 1);
+            String at = rows + "x" + classes;
+            assertArrayEquals(expected, d, "softmax CE grad " + at);
+            float[] inPlace = probs.clone();
+            SoftmaxCrossEntropy.backward(rows, classes, inPlace, 3, labels, 2, inPlace, 3);
+            assertArrayEquals(Arrays.copyOfRange(expected, 1, expected.length),
+                    Arrays.copyOfRange(inPlace, 3, inPlace.length), "softmax CE grad in place " + at);
         }
     }
 
