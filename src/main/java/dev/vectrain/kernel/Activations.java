@@ -3,14 +3,15 @@
  * Forward y = f(x); backward dx = f'(x)·dy (overwrites dx), where x is the forward input and y the
  * forward output; each backward reads whichever of them it needs (documented per method).
  * Forward and backward may run in place (x and y, or dy and dx, the same slice): each element is read before
- * it is written and never read again; the layers run backward in place to keep one buffer fewer in cache. Tails use masked vectors, so every element goes
- * through the same arithmetic whatever its position. Kernels built on exp/tanh run one loop, so the large
- * VMath body has a single call site and C2 always inlines it (a second call site for a tail hits the inlining
- * node budget, and a vector crossing a real call is boxed); in that loop full vectors load without a mask and
- * only the last, partial one with a mask. A masked load that misses the cache stalls the core: the same loop
- * masked on every vector read 12 GB/s over 16M floats against 44 (KERNEL-RESULTS, session 9). Masked stores
- * cost nothing measurable, so every store takes the tail mask. exp and tanh come from VMath (tier-independent,
- * within 2 ulp), not lanewise(EXP/TANH), so results do not depend on JIT compilation timing.
+ * it is written and never read again; the layers run backward in place to keep one buffer fewer in cache. Tails use
+ * masked vectors, so every element goes through the same arithmetic whatever its position. Kernels built on
+ * exp/tanh run one loop, so the large VMath body has a single call site and C2 always inlines it (a second call
+ * site for a tail hits the inlining node budget, and a vector crossing a real call is boxed); in that loop full
+ * vectors load without a mask and only the last, partial one with a mask. A masked load that misses the cache
+ * stalls the core: the same loop masked on every vector read 12 GB/s over 16M floats against 44 (KERNEL-RESULTS,
+ * session 9). Masked stores cost nothing measurable, so every store takes the tail mask. exp and tanh come from
+ * VMath (tier-independent, within 2 ulp), not lanewise(EXP/TANH), so results do not depend on JIT compilation
+ * timing.
  * It is not a layer: no buffers, no state, no dispatch by name.
  */
 package dev.vectrain.kernel;
@@ -155,7 +156,8 @@ public final class Activations {
         int lastFull = n - L;
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = i <= lastFull ? FloatVector.fromArray(S, x, xOff + i) : FloatVector.fromArray(S, x, xOff + i, m);
+            FloatVector v = i <= lastFull ? FloatVector.fromArray(S, x, xOff + i)
+                    : FloatVector.fromArray(S, x, xOff + i, m);
             sigmoid(v).intoArray(y, yOff + i, m);
         }
     }
@@ -222,7 +224,8 @@ public final class Activations {
         int lastFull = n - L;
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = i <= lastFull ? FloatVector.fromArray(S, x, xOff + i) : FloatVector.fromArray(S, x, xOff + i, m);
+            FloatVector v = i <= lastFull ? FloatVector.fromArray(S, x, xOff + i)
+                    : FloatVector.fromArray(S, x, xOff + i, m);
             gelu(v).intoArray(y, yOff + i, m);
         }
     }
@@ -248,7 +251,8 @@ public final class Activations {
             VectorMask<Float> m = S.indexInRange(i, n);
             boolean full = i <= lastFull;
             FloatVector v = full ? FloatVector.fromArray(S, x, xOff + i) : FloatVector.fromArray(S, x, xOff + i, m);
-            FloatVector g = full ? FloatVector.fromArray(S, dy, dyOff + i) : FloatVector.fromArray(S, dy, dyOff + i, m);
+            FloatVector g = full ? FloatVector.fromArray(S, dy, dyOff + i)
+                    : FloatVector.fromArray(S, dy, dyOff + i, m);
             g.mul(geluGrad(v)).intoArray(dx, dxOff + i, m);
         }
     }

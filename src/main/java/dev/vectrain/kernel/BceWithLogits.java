@@ -47,9 +47,10 @@ public final class BceWithLogits {
     /**
      * One loop, the term max(z,0) − z·t + log1p(exp(−|z|)) written out in it (one call site for the large VMath
      * bodies, and no helper taking vectors: one that C2 compiled on its own first is not inlined later, and the
-     * vectors crossing its call are boxed). Full vectors load without a mask (see Activations). A tail's unused lanes (loaded as 0, whose term is log 2) are zeroed by
-     * a 0/1 weight, not a masked add into the accumulator: with C2 alone (-XX:-TieredCompilation) either of those
-     * left the accumulator boxed in some runs of KernelAllocationMain.
+     * vectors crossing its call are boxed). Full vectors load without a mask (see Activations). A tail's unused
+     * lanes (loaded as 0, whose term is log 2) are zeroed by a 0/1 weight, not a masked add into the accumulator:
+     * with C2 alone (-XX:-TieredCompilation) either of those left the accumulator boxed in some runs of
+     * KernelAllocationMain.
      */
     private static double chunk(float[] z, int zOff, float[] t, int tOff, int n) {
         FloatVector acc = FloatVector.zero(S);

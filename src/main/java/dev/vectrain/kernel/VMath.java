@@ -118,7 +118,8 @@ final class VMath {
         int lastFull = count - S.length();
         for (int i = 0; i < count; i += S.length()) {
             VectorMask<Float> m = S.indexInRange(i, count);
-            FloatVector v = i <= lastFull ? FloatVector.fromArray(S, x, xOff + i) : FloatVector.fromArray(S, x, xOff + i, m);
+            FloatVector v = i <= lastFull ? FloatVector.fromArray(S, x, xOff + i)
+                    : FloatVector.fromArray(S, x, xOff + i, m);
             IntVector xi = v.reinterpretAsInts();
             FloatVector y = xi.and(~SIGN).reinterpretAsFloats().mul(-2f);
             FloatVector t = y.fma(LOG2E, ROUND_BIAS_1);

@@ -9,7 +9,11 @@
  *   <li>Arguments are validated once per call with {@link dev.vectrain.kernel.Check}; a bad call is an
  *       {@link IllegalArgumentException} naming the argument. Sizes of 0 are no-ops.</li>
  *   <li>Loops hoist {@code loopBound}, reductions keep several independent accumulators and finish with
- *       one horizontal sum; tails are scalar or masked.</li>
+ *       one horizontal sum; tails are scalar or masked. A loop that streams from memory loads its full vectors
+ *       without a mask: a masked load that misses the cache stalls the core (a tanh loop over 16M floats read 12
+ *       GB/s masked on every vector, 44 plain; jmh/KERNEL-RESULTS.md, session 9). Where one loop must cover the
+ *       tail too (one call site for a large formula), it loads plainly up to the last full vector and masked
+ *       after; masked stores cost nothing measurable.</li>
  *   <li>Results are bitwise reproducible: reductions use a fixed chunking and a fixed combine order
  *       (independent of the pool size), horizontal sums use a fixed shuffle tree, and exp/tanh/log1p
  *       come from {@code VMath}, built from IEEE-exact lane operations, so no result depends on the
