@@ -105,10 +105,12 @@ public final class SoftmaxCrossEntropy {
         long powersOfTwo = 0;
         for (int r = r0; r < r1; r++) {
             int lb = lOff + r * classes;
+            // read before the row is written: probs may alias logits
+            float labelLogit = logits[lb + labels[labOff + r]];
             long maxAndSum = softmaxRow(classes, logits, lb, probs, pOff + r * classes);
             float max = FloatPair.high(maxAndSum);
             float sum = FloatPair.low(maxAndSum);
-            shift += (double) max - logits[lb + labels[labOff + r]];
+            shift += (double) max - labelLogit;
             // sum is in [1, classes]: product stays finite, and dividing it by 2^e is exact
             product *= sum;
             int e = Math.getExponent(product);

@@ -63,6 +63,32 @@ class LossesTest {
     }
 
     /**
+     * Forward with probs aliasing logits (the same array and offset, which its contract allows) gives the loss and
+     * probabilities of the out-of-place call, bitwise: the label's logit is read before its row is overwritten.
+     */
+    @Test
+    void softmaxForwardInPlaceIsBitwiseOutOfPlace() {
+        SplittableRandom rnd = new SplittableRandom(13);
+        int lanes = Vec.LANES;
+        for (int classes : new int[] {1, 3, lanes, lanes + 3, 1000}) {
+            for (int rows : new int[] {1, 2, 7, 300}) {
+                float[] logits = random(rnd, 2 + rows * classes, -9, 9);
+                int[] labels = new int[rows];
+                for (int r = 0; r < rows; r++) {
+                    labels[r] = rnd.nextInt(classes);
+                }
+                float[] probs = new float[rows * classes];
+                double loss = SoftmaxCrossEntropy.forward(rows, classes, logits, 2, labels, 0, probs, 0);
+                float[] inPlace = logits.clone();
+                double lossInPlace = SoftmaxCrossEntropy.forward(rows, classes, inPlace, 2, labels, 0, inPlace, 2);
+                String at = rows + "x" + classes;
+                assertEquals(loss, lossInPlace, 0.0, "softmax CE loss in place " + at);
+                assertArrayEquals(probs, Arrays.copyOfRange(inPlace, 2, inPlace.length), "probs in place " + at);
+            }
+        }
+    }
+
+    /**
      * Backward goes as one loop over all rows when a row holds at least one vector, fixing each label entry as its
      * vector passes: labels at the first and last column of neighbouring rows (two in one vector), widths at, just
      * past and well past one vector, offsets that misalign rows, out of place and in place, bitwise the per-entry
