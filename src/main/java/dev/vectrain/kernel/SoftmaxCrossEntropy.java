@@ -103,82 +103,86 @@ public final class SoftmaxCrossEntropy {
         double shift = 0;
         double product = 1.0;
         long powersOfTwo = 0;
+        float max = rowMax(classes, logits, lOff + r0 * classes);
         for (int r = r0; r < r1; r++) {
             int lb = lOff + r * classes;
             // read before the row is written: probs may alias logits
             float labelLogit = logits[lb + labels[labOff + r]];
-            long maxAndSum = softmaxRow(classes, logits, lb, probs, pOff + r * classes);
-            float max = FloatPair.high(maxAndSum);
-            float sum = FloatPair.low(maxAndSum);
+            // the next row's maximum is taken in this row's exp loop; the last row's loop takes its own again
+            int nb = r + 1 < r1 ? lb + classes : lb;
+            long nextMaxAndSum = softmaxRow(classes, logits, lb, max, nb, probs, pOff + r * classes);
+            float sum = FloatPair.low(nextMaxAndSum);
             shift += (double) max - labelLogit;
             // sum is in [1, classes]: product stays finite, and dividing it by 2^e is exact
             product *= sum;
             int e = Math.getExponent(product);
             product *= Double.longBitsToDouble((long) (Double.MAX_EXPONENT - e) << 52);
             powersOfTwo += e;
+            max = FloatPair.high(nextMaxAndSum);
         }
         return Math.log(product) + powersOfTwo * LN2 + shift;
     }
 
     /**
-     * One row: probs = exp(z − max) / sum; returns max (high half) and sum (low half), see FloatPair.
+     * The maximum of one row by compare and blend (two lane operations per vector; lanewise MAX with Java's NaN and
+     * −0.0 rules compiles to several instructions), in one accumulator, lanes past the row read as −∞: the same
+     * lane order as the next-row maximum in softmaxRow, so every row's maximum comes out the same, first in its
+     * block or not. A NaN is not picked up by it, but exp(NaN − max) is NaN, so the row sum, all of its
+     * probabilities and the loss still come out NaN.
+     */
+    private static float rowMax(int classes, float[] logits, int lb) {
+        FloatVector none = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector mx = none;
+        int lastFull = classes - L;
+        for (int c = 0; c < classes; c += L) {
+            FloatVector z = c <= lastFull ? FloatVector.fromArray(S, logits, lb + c)
+                    : none.blend(FloatVector.fromArray(S, logits, lb + c, S.indexInRange(c, classes)),
+                            S.indexInRange(c, classes));
+            mx = mx.blend(z, z.compare(VectorOperators.GT, mx));
+        }
+        return mx.reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
+     * One row, its maximum given: probs = exp(z − max) / sum; returns the maximum of the row at nb (high half, see
+     * rowMax) and this row's sum (low half), see FloatPair. The next row's maximum is taken in the exp loop: that
+     * loop is compute-bound, and with the next row's loads in it the memory works while it computes (JMH, one thread,
+     * two rounds: 16384x1024 20.8, 22.7 → 23.5, 24.2 GB/s, 64x256 30.4, 30.2 → 34.1, 33.1; KERNEL-RESULTS session
+     * 9). Full vectors store without a mask too (two store sites of one vector, no phi). nb may be lb (the last row): its loads
+     * come before this row's stores at each position, so probs may alias logits.
      * <p>
-     * The row's three loops are one method on purpose, larger than C2 inlines into a hot caller (325 bytes of
+     * The row's loops are one method on purpose, larger than C2 inlines into a hot caller (325 bytes of
      * bytecode): compiled on its own, it keeps the hoisted exp constants and masks in registers. Inlined into
      * the row loop, next to that loop's double accumulators, C2 reloaded constants and spilled a mask inside
      * the exp loop, and the forward ran at 13-15 GB/s instead of 21-23 (4096x1024, one thread).
      * <p>
-     * The maximum is taken by compare and blend (two lane operations per vector; lanewise MAX with Java's NaN
-     * and −0.0 rules compiles to several instructions), four independent maxima for the latency. A NaN is not
-     * picked up by it, but exp(NaN − max) is NaN, so the row sum, all of its probabilities and the loss still
-     * come out NaN. One exp loop, so VMath.exp has a single call site that C2 inlines (see
-     * Activations); the lane sum is written out, as a call to a helper after the inlined exp would not be
-     * inlined and would box the vector.
+     * One exp loop, so VMath.exp has a single call site that C2 inlines (see Activations); the lane sum is written
+     * out, as a call to a helper after the inlined exp would not be inlined and would box the vector.
      */
-    private static long softmaxRow(int classes, float[] logits, int lb, float[] probs, int pb) {
+    private static long softmaxRow(int classes, float[] logits, int lb, float max, int nb, float[] probs, int pb) {
         int bound = S.loopBound(classes);
-        int bound4 = classes - classes % (4 * L);
-        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        FloatVector m1 = m0;
-        FloatVector m2 = m0;
-        FloatVector m3 = m0;
-        int c = 0;
-        for (; c < bound4; c += 4 * L) {
-            FloatVector v0 = FloatVector.fromArray(S, logits, lb + c);
-            FloatVector v1 = FloatVector.fromArray(S, logits, lb + c + L);
-            FloatVector v2 = FloatVector.fromArray(S, logits, lb + c + 2 * L);
-            FloatVector v3 = FloatVector.fromArray(S, logits, lb + c + 3 * L);
-            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
-            m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
-            m2 = m2.blend(v2, v2.compare(VectorOperators.GT, m2));
-            m3 = m3.blend(v3, v3.compare(VectorOperators.GT, m3));
-        }
-        for (; c < bound; c += L) {
-            FloatVector v = FloatVector.fromArray(S, logits, lb + c);
-            m0 = m0.blend(v, v.compare(VectorOperators.GT, m0));
-        }
-        if (c < classes) {
-            VectorMask<Float> m = S.indexInRange(c, classes);
-            FloatVector v = FloatVector.fromArray(S, logits, lb + c, m);
-            m0 = m0.blend(v, v.compare(VectorOperators.GT, m0).and(m));
-        }
-        m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
-        m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
-        m0 = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
-        float max = m0.reduceLanes(VectorOperators.MAX);
-
+        int c;
         FloatVector vm = FloatVector.broadcast(S, max);
         FloatVector none = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         FloatVector s0 = FloatVector.zero(S);
+        FloatVector mx = none;
         int lastFull = classes - L;
         for (c = 0; c < classes; c += L) {
             // full vectors load without a mask (see Activations); in the last, partial one the lanes past the row
             // read −∞, whose exp is 0: the sum needs no masked add into its accumulator
             VectorMask<Float> m = S.indexInRange(c, classes);
-            FloatVector z = c <= lastFull ? FloatVector.fromArray(S, logits, lb + c)
+            boolean full = c <= lastFull;
+            FloatVector zn = full ? FloatVector.fromArray(S, logits, nb + c)
+                    : none.blend(FloatVector.fromArray(S, logits, nb + c, m), m);
+            mx = mx.blend(zn, zn.compare(VectorOperators.GT, mx));
+            FloatVector z = full ? FloatVector.fromArray(S, logits, lb + c)
                     : none.blend(FloatVector.fromArray(S, logits, lb + c, m), m);
             FloatVector e = VMath.exp(z.sub(vm));
-            e.intoArray(probs, pb + c, m);
+            if (full) {
+                e.intoArray(probs, pb + c);
+            } else {
+                e.intoArray(probs, pb + c, m);
+            }
             s0 = s0.add(e);
         }
         if (L >= 16) {
@@ -201,7 +205,7 @@ public final class SoftmaxCrossEntropy {
             VectorMask<Float> m = S.indexInRange(c, classes);
             FloatVector.fromArray(S, probs, pb + c, m).mul(inv).intoArray(probs, pb + c, m);
         }
-        return FloatPair.of(max, sum);
+        return FloatPair.of(mx.reduceLanes(VectorOperators.MAX), sum);
     }
 
     /**

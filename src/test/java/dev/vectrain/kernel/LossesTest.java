@@ -64,7 +64,8 @@ class LossesTest {
 
     /**
      * Forward with probs aliasing logits (the same array and offset, which its contract allows) gives the loss and
-     * probabilities of the out-of-place call, bitwise: the label's logit is read before its row is overwritten.
+     * probabilities of the out-of-place call, bitwise: the label's logit is read before its row is overwritten, and
+     * the next row's maximum (taken in each row's exp loop) is read before that row is.
      */
     @Test
     void softmaxForwardInPlaceIsBitwiseOutOfPlace() {
