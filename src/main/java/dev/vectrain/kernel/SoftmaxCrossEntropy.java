@@ -243,12 +243,12 @@ public final class SoftmaxCrossEntropy {
             return;
         }
         float inv = 1f / rows;
+        VectorMask<Float> m = S.indexInRange(0, classes);
         for (int r = r0; r < r1; r++) {
             int pb = pOff + r * classes;
             int db = dOff + r * classes;
             int lab = labels[labOff + r];
             float pl = probs[pb + lab];
-            VectorMask<Float> m = S.indexInRange(0, classes);
             FloatVector.fromArray(S, probs, pb, m).mul(inv).intoArray(dLogits, db, m);
             dLogits[db + lab] = (pl - 1f) * inv;
         }
@@ -281,13 +281,13 @@ public final class SoftmaxCrossEntropy {
             int ga = g;
             float pa = probs[pb + ga];
             r++;
-            g = r < r1 ? (r - r0) * classes + labels[labOff + r] : Integer.MAX_VALUE;
+            g = labelEntry(r, r0, r1, classes, labels, labOff);
             int gb = g;
             boolean second = g - i < L;
             float pbv = second ? probs[pb + gb] : 0f;
             if (second) {
                 r++;
-                g = r < r1 ? (r - r0) * classes + labels[labOff + r] : Integer.MAX_VALUE;
+                g = labelEntry(r, r0, r1, classes, labels, labOff);
             }
             v.mul(inv).intoArray(dLogits, db + i, m);
             dLogits[db + ga] = (pa - 1f) * inv;
@@ -295,6 +295,11 @@ public final class SoftmaxCrossEntropy {
                 dLogits[db + gb] = (pbv - 1f) * inv;
             }
         }
+    }
+
+    /** Row r's label entry relative to row r0's start, or Integer.MAX_VALUE when r is past the range. */
+    private static int labelEntry(int r, int r0, int r1, int classes, int[] labels, int labOff) {
+        return r < r1 ? (r - r0) * classes + labels[labOff + r] : Integer.MAX_VALUE;
     }
 
     /**
