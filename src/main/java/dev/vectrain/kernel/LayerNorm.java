@@ -34,6 +34,13 @@ public final class LayerNorm {
     /** Below this many elements the pooled overloads run on the caller's thread only. */
     static final int PARALLEL_THRESHOLD = 1 << 15;
     /**
+     * From this many elements (4 MB per array: past any core's L2) forward normalises with normalizeRowFromMemory.
+     * JMH, one thread, four forks each: 4096x1024 29.0 → 37.7 GB/s, 16384x1024 29.5 → 32.0, 1024x1024 50.7 → 50.1;
+     * at 64x256 (in L2) the form read 34.2 against 41.2, so small batches keep normalizeRow (KERNEL-RESULTS,
+     * session 10).
+     */
+    static final int FROM_MEMORY_ELEMENTS = 1 << 20;
+    /**
      * About how many row blocks backward cuts a batch of PARALLEL_THRESHOLD elements or more into: one per thread
      * of a 16-thread pool. A block costs zeroing and adding its 2 x cols partial sums, in L1 or L2: with 32 blocks
      * of at least 8 rows, one thread ran 128x512 at 51-53 GB/s against 55-58 for 16 blocks of 16 (JMH).
@@ -81,7 +88,8 @@ public final class LayerNorm {
             return;
         }
         if (!parallel(pool, rows, cols)) {
-            forwardRows(0, rows, cols, x, xOff, gamma, gOff, beta, bOff, eps, mean, invStd, y, yOff);
+            forwardRows(0, rows, cols, x, xOff, gamma, gOff, beta, bOff, eps, mean, invStd, y, yOff,
+                    size >= FROM_MEMORY_ELEMENTS);
             return;
         }
         pool.claim();
@@ -118,9 +126,12 @@ public final class LayerNorm {
         return pool != null && pool.threads() > 1 && rows > 1 && (long) rows * cols >= PARALLEL_THRESHOLD;
     }
 
-    /** Forward of rows [r0, r1). */
+    /**
+     * Forward of rows [r0, r1); fromMemory picks normalizeRowFromMemory over normalizeRow (the same bits), by the
+     * size of the whole batch so that every block of it runs the same code.
+     */
     static void forwardRows(int r0, int r1, int cols, float[] x, int xOff, float[] gamma, int gOff, float[] beta,
-            int bOff, float eps, float[] mean, float[] invStd, float[] y, int yOff) {
+            int bOff, float eps, float[] mean, float[] invStd, float[] y, int yOff, boolean fromMemory) {
         for (int r = r0; r < r1; r++) {
             int xb = xOff + r * cols;
             long meanAndInvStd = rowStatistics(cols, x, xb, eps);
@@ -128,7 +139,11 @@ public final class LayerNorm {
             float is = FloatPair.low(meanAndInvStd);
             mean[r] = mu;
             invStd[r] = is;
-            normalizeRow(cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yOff + r * cols);
+            if (fromMemory) {
+                normalizeRowFromMemory(cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yOff + r * cols);
+            } else {
+                normalizeRow(cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yOff + r * cols);
+            }
         }
     }
 
@@ -235,6 +250,44 @@ public final class LayerNorm {
                     .intoArray(y, yb + c);
         }
         if (c < cols) {
+            VectorMask<Float> m = S.indexInRange(c, cols);
+            FloatVector h = FloatVector.fromArray(S, x, xb + c, m).sub(vmu).mul(vis);
+            h.fma(FloatVector.fromArray(S, gamma, gOff + c, m), FloatVector.fromArray(S, beta, bOff + c, m))
+                    .intoArray(y, yb + c, m);
+        }
+    }
+
+    /**
+     * normalizeRow for rows streamed from memory: four vectors per step while four fit, then one (masked) vector
+     * at a time; bitwise the same results.
+     * <p>
+     * C2 unrolls normalizeRow's loop (one vector per step) by four and peels its first step into a pre-loop: a row
+     * whose first vector runs in other code than the rest streams from memory about 20 % slower, in C on this core
+     * too (a hand-unrolled loop with the first vector peeled: 47.7 → 41.0 GB/s at 16384x1024). This loop's body is
+     * large enough that C2 neither unrolls nor peels it. In L2 it runs slower than normalizeRow (see
+     * FROM_MEMORY_ELEMENTS).
+     */
+    private static void normalizeRowFromMemory(int cols, float[] x, int xb, float mu, float is, float[] gamma,
+            int gOff, float[] beta, int bOff, float[] y, int yb) {
+        FloatVector vmu = FloatVector.broadcast(S, mu);
+        FloatVector vis = FloatVector.broadcast(S, is);
+        int bound = cols & -(4 * L);
+        int c = 0;
+        for (; c < bound; c += 4 * L) {
+            FloatVector h0 = FloatVector.fromArray(S, x, xb + c).sub(vmu).mul(vis);
+            FloatVector h1 = FloatVector.fromArray(S, x, xb + c + L).sub(vmu).mul(vis);
+            FloatVector h2 = FloatVector.fromArray(S, x, xb + c + 2 * L).sub(vmu).mul(vis);
+            FloatVector h3 = FloatVector.fromArray(S, x, xb + c + 3 * L).sub(vmu).mul(vis);
+            h0.fma(FloatVector.fromArray(S, gamma, gOff + c), FloatVector.fromArray(S, beta, bOff + c))
+                    .intoArray(y, yb + c);
+            h1.fma(FloatVector.fromArray(S, gamma, gOff + c + L), FloatVector.fromArray(S, beta, bOff + c + L))
+                    .intoArray(y, yb + c + L);
+            h2.fma(FloatVector.fromArray(S, gamma, gOff + c + 2 * L),
+                    FloatVector.fromArray(S, beta, bOff + c + 2 * L)).intoArray(y, yb + c + 2 * L);
+            h3.fma(FloatVector.fromArray(S, gamma, gOff + c + 3 * L),
+                    FloatVector.fromArray(S, beta, bOff + c + 3 * L)).intoArray(y, yb + c + 3 * L);
+        }
+        for (; c < cols; c += L) {
             VectorMask<Float> m = S.indexInRange(c, cols);
             FloatVector h = FloatVector.fromArray(S, x, xb + c, m).sub(vmu).mul(vis);
             h.fma(FloatVector.fromArray(S, gamma, gOff + c, m), FloatVector.fromArray(S, beta, bOff + c, m))
@@ -646,7 +699,8 @@ public final class LayerNorm {
         public void run(int worker, int workers) {
             if (kind == FORWARD) {
                 forwardRows(Ranges.start(rows, worker, workers), Ranges.end(rows, worker, workers), cols, x, xOff,
-                        gamma, gOff, beta, bOff, eps, mean, invStd, out, outOff);
+                        gamma, gOff, beta, bOff, eps, mean, invStd, out, outOff,
+                        (long) rows * cols >= FROM_MEMORY_ELEMENTS);
                 return;
             }
             int blocks = (rows + block - 1) / block;

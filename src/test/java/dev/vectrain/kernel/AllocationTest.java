@@ -75,6 +75,16 @@ class AllocationTest {
             assertEquals(0, allocatedBy(() -> sink[0] += SoftmaxCrossEntropy.forward(r, c, lx, 0, lab, 0, ly, 0)),
                     "softmax CE " + at);
         }
+        // and layer norm's normalise loop for batches from memory (LayerNorm.FROM_MEMORY_ELEMENTS)
+        int r = 1024;
+        int c = LayerNorm.FROM_MEMORY_ELEMENTS / r;
+        float[] lx = KernelTesting.random(rnd, r * c, -3, 3);
+        float[] ly = new float[r * c];
+        float[] g = KernelTesting.random(rnd, c, 0.5, 1.5);
+        float[] m = new float[r];
+        float[] s = new float[r];
+        assertEquals(0, allocatedBy(() -> LayerNorm.forward(r, c, lx, 0, g, 0, g, 0, 1e-5f, m, s, ly, 0)),
+                "layer norm forward " + r + "x" + c);
     }
 
     @Test

@@ -177,6 +177,15 @@ final class KernelAllocationMain {
                 BatchNorm.backward(pool, pr, pc, pout, 0, px, 0, pg, 0, pcMean, pcInv, pWork, pdg, 0, pdb, 0, pout, 0);
                 BatchNorm.forwardInference(pool, pr, pc, px, 0, pg, 0, pg, 0, 1e-5f, prm, 0, prv, 0, pout, 0);
             });
+            // layer norm's normalise loop for batches from memory (LayerNorm.FROM_MEMORY_ELEMENTS), cols with a tail
+            int mr = LayerNorm.FROM_MEMORY_ELEMENTS / 1027 + 1;
+            float[] mx = KernelTesting.random(rnd, mr * 1027, -2, 2);
+            float[] my = new float[mr * 1027];
+            float[] mg = KernelTesting.random(rnd, 1027, 0.5, 1.5);
+            float[] mMean = new float[mr];
+            float[] mInv = new float[mr];
+            cases.put("layerNormFromMemory",
+                    () -> LayerNorm.forward(mr, 1027, mx, 0, mg, 0, mg, 0, 1e-5f, mMean, mInv, my, 0));
             cases.put("layerNormNarrow", () -> {
                 LayerNorm.forward(size / 10, 10, bx, 0, gamma, 0, beta, 0, 1e-5f, rowMeanNarrow, rowInvNarrow, by, 0);
                 LayerNorm.backward(size / 10, 10, bdy, 0, bx, 0, gamma, 0, rowMeanNarrow, rowInvNarrow, lnWork, dg, 0, db, 0,

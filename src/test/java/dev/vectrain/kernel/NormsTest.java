@@ -501,6 +501,48 @@ class NormsTest {
     }
 
     /**
+     * Forward's two normalise loops (normalizeRow in cache, normalizeRowFromMemory past FROM_MEMORY_ELEMENTS) give
+     * the same bits, at every width from 1 to past two four-vector steps and at offsets that split vectors, in
+     * place and out of place; and forward past FROM_MEMORY_ELEMENTS gives the bits of the in-cache loop.
+     */
+    @Test
+    void layerNormForwardFormsAreBitwiseTheSame() {
+        SplittableRandom rnd = new SplittableRandom(29);
+        int lanes = Vec.LANES;
+        for (int cols = 1; cols <= 9 * lanes + 3; cols++) {
+            for (int rows : new int[] {1, 3}) {
+                int size = rows * cols;
+                String at = rows + "x" + cols;
+                float[] x = random(rnd, 3 + size, -2, 3);
+                float[] gamma = random(rnd, 1 + cols, 0.5, 1.5);
+                float[] beta = random(rnd, 2 + cols, -1, 1);
+                float[] inCache = new float[5 + size];
+                float[] fromMemory = new float[5 + size];
+                float[] mean = new float[rows];
+                float[] invStd = new float[rows];
+                LayerNorm.forwardRows(0, rows, cols, x, 3, gamma, 1, beta, 2, EPS, mean, invStd, inCache, 5, false);
+                LayerNorm.forwardRows(0, rows, cols, x, 3, gamma, 1, beta, 2, EPS, mean, invStd, fromMemory, 5, true);
+                assertBitwise("ln forms " + at, inCache, fromMemory);
+                float[] inPlace = x.clone();
+                LayerNorm.forwardRows(0, rows, cols, inPlace, 3, gamma, 1, beta, 2, EPS, mean, invStd, inPlace, 3, true);
+                assertBitwise("ln in place " + at, java.util.Arrays.copyOfRange(inCache, 5, 5 + size),
+                        java.util.Arrays.copyOfRange(inPlace, 3, 3 + size));
+            }
+        }
+        int rows = 4;
+        int cols = LayerNorm.FROM_MEMORY_ELEMENTS / rows + 5;
+        float[] x = random(rnd, rows * cols, -2, 3);
+        float[] gamma = random(rnd, cols, 0.5, 1.5);
+        float[] beta = random(rnd, cols, -1, 1);
+        float[] y = new float[rows * cols];
+        float[] ref = new float[rows * cols];
+        LayerNorm.forward(rows, cols, x, 0, gamma, 0, beta, 0, EPS, new float[rows], new float[rows], y, 0);
+        LayerNorm.forwardRows(0, rows, cols, x, 0, gamma, 0, beta, 0, EPS, new float[rows], new float[rows], ref, 0,
+                false);
+        assertBitwise("ln forward past FROM_MEMORY_ELEMENTS", ref, y);
+    }
+
+    /**
      * LayerNorm's one-pass row statistics (shifted by the mean of the row's first vector) against the double twin,
      * on rows built to stress it: first values far from the rest (the shift is off, so those rows must take the
      * two-pass form), a mean 1e4 times the spread, a constant row, a tiny spread around 5, and plain random rows.
