@@ -14,6 +14,11 @@
  *       GB/s masked on every vector, 44 plain; jmh/KERNEL-RESULTS.md, session 9). Where one loop must cover the
  *       tail too (one call site for a large formula), it loads plainly up to the last full vector and masked
  *       after; masked stores cost nothing measurable.</li>
+ *   <li>A short loop run once per row that streams from memory takes four vectors per step: C2 unrolls a
+ *       counted one-vector loop by four and peels its first step into a pre-loop, and a row whose first vector
+ *       runs in other code than the rest streams about 20 % slower, natively too (session 10). A four-vector
+ *       body is large enough that C2 neither unrolls nor peels it. In L2 the one-vector loop can be faster:
+ *       measure both (LayerNorm keeps both, chosen by batch size).</li>
  *   <li>Results are bitwise reproducible: reductions use a fixed chunking and a fixed combine order
  *       (independent of the pool size), horizontal sums use a fixed shuffle tree, and exp/tanh/log1p
  *       come from {@code VMath}, built from IEEE-exact lane operations, so no result depends on the
