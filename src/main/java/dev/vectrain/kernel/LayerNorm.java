@@ -89,7 +89,7 @@ public final class LayerNorm {
         }
         if (!parallel(pool, rows, cols)) {
             forwardRows(0, rows, cols, x, xOff, gamma, gOff, beta, bOff, eps, mean, invStd, y, yOff,
-                    size >= FROM_MEMORY_ELEMENTS);
+                    fromMemory(rows, cols));
             return;
         }
         pool.claim();
@@ -124,6 +124,11 @@ public final class LayerNorm {
 
     private static boolean parallel(WorkerPool pool, int rows, int cols) {
         return pool != null && pool.threads() > 1 && rows > 1 && (long) rows * cols >= PARALLEL_THRESHOLD;
+    }
+
+    /** Whether forward normalises a (rows x cols) batch with normalizeRowFromMemory: FROM_MEMORY_ELEMENTS or more. */
+    private static boolean fromMemory(int rows, int cols) {
+        return (long) rows * cols >= FROM_MEMORY_ELEMENTS;
     }
 
     /**
@@ -699,8 +704,7 @@ public final class LayerNorm {
         public void run(int worker, int workers) {
             if (kind == FORWARD) {
                 forwardRows(Ranges.start(rows, worker, workers), Ranges.end(rows, worker, workers), cols, x, xOff,
-                        gamma, gOff, beta, bOff, eps, mean, invStd, out, outOff,
-                        (long) rows * cols >= FROM_MEMORY_ELEMENTS);
+                        gamma, gOff, beta, bOff, eps, mean, invStd, out, outOff, fromMemory(rows, cols));
                 return;
             }
             int blocks = (rows + block - 1) / block;

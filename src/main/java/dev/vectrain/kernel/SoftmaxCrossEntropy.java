@@ -148,17 +148,18 @@ public final class SoftmaxCrossEntropy {
      * rowMax) and this row's sum (low half), see FloatPair. The next row's maximum is taken in the exp loop: that
      * loop is compute-bound, and with the next row's loads in it the memory works while it computes (JMH, one thread,
      * two rounds: 16384x1024 20.8, 22.7 → 23.5, 24.2 GB/s, 64x256 30.4, 30.2 → 34.1, 33.1; KERNEL-RESULTS session
-     * 9). Full vectors store without a mask too (two store sites of one vector, no phi). nb may be lb (the last row): its loads
-     * come before this row's stores at each position, so probs may alias logits.
+     * 9). Full vectors store without a mask too (two store sites of one vector, no phi). nb may be lb (the last
+     * row): its loads come before this row's stores at each position, so probs may alias logits.
      * <p>
      * The scaling loop takes four vectors per step, so that C2 neither unrolls it nor peels its first step into a
      * pre-loop (see LayerNorm.normalizeRowFromMemory): JMH, one thread, three forks, two rounds: 16384x1024 23.3,
      * 23.3 → 25.9, 25.8 GB/s; 64x1000 36.3 → 36.2; 64x256 35.9, 35.8 → 34.3, 34.7 (KERNEL-RESULTS session 10).
      * <p>
      * The row's loops are one method on purpose, larger than C2 inlines into a hot caller (FreqInlineSize, 325
-     * bytes of bytecode; this method is 646): compiled on its own, it keeps the hoisted exp constants and masks in registers. Inlined into
-     * the row loop, next to that loop's double accumulators, C2 reloaded constants and spilled a mask inside
-     * the exp loop, and the forward ran at 13-15 GB/s instead of 21-23 (4096x1024, one thread).
+     * bytes of bytecode; this method is 646): compiled on its own, it keeps the hoisted exp constants and masks in
+     * registers. Inlined into the row loop, next to that loop's double accumulators, C2 reloaded constants and
+     * spilled a mask inside the exp loop, and the forward ran at 13-15 GB/s instead of 21-23 (4096x1024, one
+     * thread).
      * <p>
      * One exp loop, so VMath.exp has a single call site that C2 inlines (see Activations); the lane sum is written
      * out, as a call to a helper after the inlined exp would not be inlined and would box the vector.
