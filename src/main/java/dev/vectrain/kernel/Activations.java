@@ -37,6 +37,12 @@ public final class Activations {
      */
     static final float GELU_CLAMP = 10f;
     private static final int CLAMP_BITS = Float.floatToRawIntBits(GELU_CLAMP);
+    /**
+     * −2u in sixteenths of an octave is x·(GELU_A·x² + GELU_B): −2kc·16/ln2 and −2k·16/ln2, so that
+     * VMath.expOfProduct takes x and the quadratic as they are (−2u itself is never rounded).
+     */
+    private static final float GELU_A = (float) (-2.0 * GELU_K * GELU_C * 16 * 1.4426950408889634);
+    private static final float GELU_B = (float) (-2.0 * GELU_K * 16 * 1.4426950408889634);
 
     private Activations() {
     }
@@ -232,11 +238,12 @@ public final class Activations {
 
     /**
      * 0.5·x·(1 + tanh(u)) written as x / (1 + exp(−2u)): one exp, one division, no cancellation at u ≪ 0;
-     * −2u = x·(x²·(−2kc) − 2k), so the negation costs no lane operation.
+     * −2u = x·(x²·(−2kc) − 2k) with 16/ln2 folded into the constants (GELU_A, GELU_B), so the negation and the
+     * change of base cost no lane operation, and the product goes to expOfProduct unrounded: with the table exp,
+     * GELU forward and backward took 10 multiplies or fmas per 16 floats where exp(−2u) took 12.
      */
     private static FloatVector gelu(FloatVector v) {
-        FloatVector u2n = v.mul(v).fma(-2f * GELU_K * GELU_C, -2f * GELU_K).mul(v);
-        return v.div(VMath.exp(u2n).add(1f));
+        return v.div(VMath.expOfProduct(v, v.mul(v).fma(GELU_A, GELU_B)).add(1f));
     }
 
     /**
@@ -267,9 +274,8 @@ public final class Activations {
     private static FloatVector geluGrad(FloatVector v) {
         IntVector bits = v.reinterpretAsInts();
         FloatVector xc = bits.and(0x7fffffff).min(CLAMP_BITS).or(bits.and(0x80000000)).reinterpretAsFloats();
-        FloatVector u2n = v.mul(v).fma(-2f * GELU_K * GELU_C, -2f * GELU_K).mul(v);
         FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector sg = one.div(VMath.exp(u2n).add(one));
+        FloatVector sg = one.div(VMath.expOfProduct(v, v.mul(v).fma(GELU_A, GELU_B)).add(one));
         FloatVector inner = xc.mul(xc).fma(6f * GELU_K * GELU_C, 2f * GELU_K).mul(xc).mul(one.sub(sg));
         return sg.fma(inner, sg);
     }

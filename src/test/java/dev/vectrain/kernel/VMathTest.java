@@ -18,8 +18,48 @@ import org.junit.jupiter.api.Test;
 class VMathTest {
     private static final double MAX_ULP = 2.0;
 
-    /** Scalar replica of VMath.exp, operation for operation. */
+    /** Scalar replica of VMath.exp for the species in use, operation for operation. */
     static float exp(float x) {
+        return VMath.TABLE_EXP ? expByTable(x) : expByPolynomial(x);
+    }
+
+    /** Scalar replica of VMath.expByTable, operation for operation. */
+    static float expByTable(float x) {
+        float bias = 12582912f;
+        float t = Math.fma(x, 16 * 1.44269504088896341f, bias);
+        int ti = Math.min(Float.floatToRawIntBits(t), Float.floatToRawIntBits(bias) + 2047);
+        float m = Float.intBitsToFloat(ti) - bias;
+        float r = Math.fma(m, -Float.intBitsToFloat(0x3d317000), x);
+        r = Math.fma(m, -Float.intBitsToFloat(0x3605fdf4), r);
+        int j = ti & 15;
+        float q = Math.fma(r, 0.16756095f, 0.5000399f);
+        q = Math.fma(q, r, 1f);
+        q = Math.fma(q, r, VMath.twoPowJ16Error(j));
+        float scale = Float.intBitsToFloat(Float.floatToRawIntBits(VMath.twoPowJ16(j)) + ((ti >> 4) << 23));
+        float y = Math.fma(scale, q, scale);
+        return x < VMath.EXP_LO ? 0f : y;
+    }
+
+    /** Scalar replica of VMath.expOfProduct for the species in use, operation for operation. */
+    static float expOfProduct(float a, float b) {
+        if (!VMath.TABLE_EXP) {
+            return expByPolynomial(a * b * VMath.LN2_16);
+        }
+        float bias = 12582912f;
+        float t = Math.fma(a, b, bias);
+        int ti = Math.min(Float.floatToRawIntBits(t), Float.floatToRawIntBits(bias) + 2047);
+        float s = Math.fma(a, b, bias - Float.intBitsToFloat(ti));
+        int j = ti & 15;
+        float q = Math.fma(s, 1.3623518e-05f, 0.00093845965f);
+        q = Math.fma(q, s, VMath.LN2_16);
+        q = Math.fma(q, s, VMath.twoPowJ16Error(j));
+        float scale = Float.intBitsToFloat(Float.floatToRawIntBits(VMath.twoPowJ16(j)) + ((ti >> 4) << 23));
+        float y = Math.fma(scale, q, scale);
+        return t < bias - 2006f ? 0f : y;
+    }
+
+    /** Scalar replica of VMath.expByPolynomial, operation for operation. */
+    static float expByPolynomial(float x) {
         float bias = 12582912f + 126f;
         float t = Math.fma(x, 1.44269504088896341f, bias);
         int ti = Math.min(Float.floatToRawIntBits(t), Float.floatToRawIntBits(bias + 128f));
@@ -149,6 +189,84 @@ class VMathTest {
                 float s = in[j];
                 float expected = Float.isNaN(s) ? Float.NaN : s > 0 ? Float.POSITIVE_INFINITY : 0f;
                 assertEquals(expected, out[j], "exp(" + s + ", bits " + Integer.toHexString(Float.floatToRawIntBits(s)) + ")");
+            }
+        }
+    }
+
+    /**
+     * The table's 16 entries are 2^(j/16) rounded to nearest, and each error entry is what that rounding left,
+     * both checked against BigDecimal arithmetic (2^(j/16) to 40 digits by Newton's method on y^16 = 2^j).
+     */
+    @Test
+    void expTableHoldsTheCorrectlyRoundedPowersOfTwo() {
+        java.math.MathContext mc = new java.math.MathContext(40);
+        for (int j = 0; j < 16; j++) {
+            java.math.BigDecimal target = java.math.BigDecimal.valueOf(1L << j);
+            java.math.BigDecimal y = new java.math.BigDecimal(Math.pow(2, j / 16.0));
+            for (int it = 0; it < 6; it++) { // y ← y − (y^16 − 2^j) / (16·y^15)
+                y = y.subtract(y.pow(16, mc).subtract(target).divide(y.pow(15, mc).multiply(
+                        java.math.BigDecimal.valueOf(16)), mc), mc);
+            }
+            float t = VMath.twoPowJ16(j);
+            java.math.BigDecimal err = y.subtract(new java.math.BigDecimal(t)).abs();
+            for (float neighbour : new float[] {Math.nextUp(t), Math.nextDown(t)}) {
+                assertTrue(err.compareTo(y.subtract(new java.math.BigDecimal(neighbour)).abs()) < 0,
+                        "2^(" + j + "/16) = " + y + " rounds to " + neighbour + ", table has " + t);
+            }
+            float expected = y.subtract(new java.math.BigDecimal(t)).divide(new java.math.BigDecimal(t), mc).floatValue();
+            assertEquals(expected, VMath.twoPowJ16Error(j), "rounding of 2^(" + j + "/16)");
+        }
+    }
+
+    /**
+     * expOfProduct is within 1 ulp of e^(a·b·ln2/16) (the product exact in double) on random pairs across its range
+     * and on the edges (with the table; without it, within the roundings of the exponent it takes), and bit for bit
+     * its scalar replica, cold and hot.
+     */
+    @Test
+    void expOfProductIsAccurateAndMatchesItsScalarReplica() {
+        java.util.Random random = new java.util.Random(42);
+        int n = 16 * 4096;
+        float[] a = new float[n];
+        float[] b = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (random.nextGaussian() * 6);
+            b[i] = (float) ((random.nextDouble() * 2 - 1) * 2100 / Math.max(Math.abs(a[i]), 1e-3f));
+        }
+        float[] edges = {0f, -0f, 2047.49f, 2047.5f, 2047.9f, 2048f, 2048.2f, -2006f, -2006.5f, -2005.5f, 1e-30f, 3e38f,
+            -3e38f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        for (int i = 0; i < edges.length; i++) {
+            a[i] = edges[i];
+            b[i] = 1f;
+        }
+        float[] y = new float[n];
+        for (int round = 0; round < 2; round++) { // cold, then hot
+            for (int k = 0; k < (round == 0 ? 1 : 300); k++) {
+                for (int i = 0; i < n; i += Vec.LANES) {
+                    VMath.expOfProduct(FloatVector.fromArray(Vec.SPECIES, a, i), FloatVector.fromArray(Vec.SPECIES, b, i))
+                            .intoArray(y, i);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToRawIntBits(expOfProduct(a[i], b[i])), Float.floatToRawIntBits(y[i]),
+                        "replica at " + a[i] + "·" + b[i]);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            double p = (double) a[i] * b[i];
+            double e = Math.exp(p * (Math.log(2) / 16));
+            if (Double.isNaN(p)) {
+                assertTrue(Float.isNaN(y[i]), "NaN in, NaN out");
+            } else if (e > Float.MAX_VALUE) {
+                assertEquals(Float.POSITIVE_INFINITY, y[i], "overflow at " + p);
+            } else if (p < -2006.5) {
+                assertEquals(0f, y[i], "underflow at " + p);
+            } else if (p >= -2005.5) {
+                double ulp = Math.ulp(Math.max((float) e, Float.MIN_NORMAL));
+                // without the table a·b and its ln2/16 are rounded before exp: up to two float roundings of the exponent
+                double bound = VMath.TABLE_EXP ? ulp : 2 * ulp + Math.abs(p) * (Math.log(2) / 16) * 0x1p-23 * e;
+                assertTrue(Math.abs(y[i] - e) <= bound,
+                        "e^(" + p + "/16·ln2) = " + y[i] + ", exact " + e + ": " + Math.abs(y[i] - e) / ulp + " ulp");
             }
         }
     }
