@@ -34,12 +34,17 @@ public final class LayerNorm {
     /** Below this many elements the pooled overloads run on the caller's thread only. */
     static final int PARALLEL_THRESHOLD = 1 << 15;
     /**
-     * From this many elements (4 MB per array: past any core's L2) forward normalises with normalizeRowFromMemory.
-     * JMH, one thread, four forks each: 4096x1024 29.0 → 37.7 GB/s, 16384x1024 29.5 → 32.0, 1024x1024 50.7 → 50.1;
-     * at 64x256 (in L2) the form read 34.2 against 41.2, so small batches keep normalizeRow (KERNEL-RESULTS,
-     * session 10).
+     * From this many elements (8 MB per array, x and y 16 MB: half of this machine's L3) forward takes each row's
+     * statistics and then normalises it with normalizeRowFromMemory; below, one loop normalises a row while it sums
+     * the next row's statistics (normalizeRowSummingNext), so that x is read from L3 or memory once. A stand-alone
+     * probe of the one loop (one thread, best of 5 s, GB/s, two reads of each row against one loop): 256x1024 59.2 /
+     * 71.6, 1024x1024 52.8 / 68.5, 2048x1024 52.9 / 64.4, 3072x1024 47.1 / 49.6, 4096x1024 45.5 / 36.6. The library's
+     * form, JMH, one thread, two forks, two rounds: 256x1024 44.7, 48.9 → 54.5, 57.7; 1024x1024 48.2, 48.9 → 56.1,
+     * 55.2; 64x256 39.8, 41.9 → 42.4, 39.4 (KERNEL-RESULTS, session 11). From memory the one loop was slower in
+     * session 10 too (16384x1024 30.3 against 36.2), and normalizeRowFromMemory beat normalizeRow there (JMH:
+     * 4096x1024 29.0 → 37.7 GB/s, 16384x1024 29.5 → 32.0).
      */
-    static final int FROM_MEMORY_ELEMENTS = 1 << 20;
+    static final int FROM_MEMORY_ELEMENTS = 1 << 21;
     /**
      * About how many row blocks backward cuts a batch of PARALLEL_THRESHOLD elements or more into: one per thread
      * of a 16-thread pool. A block costs zeroing and adding its 2 x cols partial sums, in L1 or L2: with 32 blocks
@@ -132,22 +137,47 @@ public final class LayerNorm {
     }
 
     /**
-     * Forward of rows [r0, r1); fromMemory picks normalizeRowFromMemory over normalizeRow (the same bits), by the
-     * size of the whole batch so that every block of it runs the same code.
+     * Forward of rows [r0, r1). fromMemory (see FROM_MEMORY_ELEMENTS), decided by the size of the whole batch so that
+     * every block of it runs the same code: each row's statistics, then normalizeRowFromMemory; else the first row's
+     * statistics, then each row normalised by normalizeRowSummingNext while it sums the next row's, the last by
+     * normalizeRow. Both forms give the same bits.
      */
     static void forwardRows(int r0, int r1, int cols, float[] x, int xOff, float[] gamma, int gOff, float[] beta,
             int bOff, float eps, float[] mean, float[] invStd, float[] y, int yOff, boolean fromMemory) {
+        if (fromMemory) {
+            for (int r = r0; r < r1; r++) {
+                int xb = xOff + r * cols;
+                long meanAndInvStd = rowStatistics(cols, x, xb, eps);
+                float mu = FloatPair.high(meanAndInvStd);
+                float is = FloatPair.low(meanAndInvStd);
+                mean[r] = mu;
+                invStd[r] = is;
+                normalizeRowFromMemory(cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yOff + r * cols);
+            }
+            return;
+        }
+        if (r0 >= r1) {
+            return;
+        }
+        int bound = cols & -(4 * L);
+        // the first row's statistics by the same method, normalising nothing: rowStatistics, called once per call
+        // here, stayed in C1's code, which allocates, for thousands of training steps (AllocationTest)
+        int first = xOff + r0 * cols;
+        long meanAndInvStd = normalizeRowSummingNext(cols, bound, x, first, first, false, 0f, 0f, gamma, gOff, beta,
+                bOff, y, yOff + r0 * cols, eps);
         for (int r = r0; r < r1; r++) {
             int xb = xOff + r * cols;
-            long meanAndInvStd = rowStatistics(cols, x, xb, eps);
+            int yb = yOff + r * cols;
             float mu = FloatPair.high(meanAndInvStd);
             float is = FloatPair.low(meanAndInvStd);
             mean[r] = mu;
             invStd[r] = is;
-            if (fromMemory) {
-                normalizeRowFromMemory(cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yOff + r * cols);
+            if (r + 1 < r1) {
+                meanAndInvStd = normalizeRowSummingNext(cols, bound, x, xb, xb + cols, true, mu, is, gamma, gOff, beta,
+                        bOff, y, yb, eps);
+                normalizeRow(bound, cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yb);
             } else {
-                normalizeRow(cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yOff + r * cols);
+                normalizeRow(0, cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yb);
             }
         }
     }
@@ -155,7 +185,7 @@ public final class LayerNorm {
     /**
      * Mean and invStd = 1/sqrt(biased variance + eps) of one row, in one pass over x: around a shift (the mean of
      * the row's first vector, a float lane sum), d = Σ(x − shift)/cols and Q = Σ(x − shift)² in two float-lane
-     * accumulators each, then mean = shift + d and M2 = Q − cols·d² (in double). The shift is within about
+     * accumulators each (pairs of vectors while four fit, then single masked vectors into the first), then mean = shift + d and M2 = Q − cols·d² (in double). The shift is within about
      * std/√16 of the mean, so cols·d² is a small part of Q; where it is more than Q/4 (a row whose first values
      * sit far from the rest, so the subtraction could lose more than half a bit), or is NaN, the row goes through
      * twoPassStatistics instead. Returns mean (high half) and invStd (low half), see FloatPair.
@@ -176,8 +206,10 @@ public final class LayerNorm {
         FloatVector s1 = FloatVector.zero(S);
         FloatVector q0 = FloatVector.zero(S);
         FloatVector q1 = FloatVector.zero(S);
+        // pairs while four vectors fit, then single vectors: the order normalizeRowSummingNext sums in
+        int bound = cols & -(4 * L);
         int c = 0;
-        for (; c + 2 * L <= cols; c += 2 * L) {
+        for (; c + 2 * L <= bound; c += 2 * L) {
             FloatVector d0 = FloatVector.fromArray(S, x, xb + c).sub(vs);
             FloatVector d1 = FloatVector.fromArray(S, x, xb + c + L).sub(vs);
             s0 = s0.add(d0);
@@ -191,8 +223,24 @@ public final class LayerNorm {
             s0 = s0.add(d0);
             q0 = d0.fma(d0, q0);
         }
+        // finishStatistics written out, so that this method stays past FreqInlineSize (above): 299 bytes with the call
         float d = Reductions.laneSum(s0.add(s1)) / cols;
         float q = Reductions.laneSum(q0.add(q1));
+        float mu = shift + d;
+        double cd2 = (double) cols * d * d;
+        double m2 = q - cd2;
+        if (!(cd2 <= q * 0.25)) {
+            return twoPassStatistics(cols, x, xb, eps);
+        }
+        return FloatPair.of(mu, (float) (1.0 / Math.sqrt(m2 / cols + eps)));
+    }
+
+    /**
+     * Mean and invStd of the row at xb from rowStatistics' sums around shift (Σ(x − shift) and Σ(x − shift)²), or
+     * from twoPassStatistics where they could lose bits: rowStatistics' last lines, for normalizeRowSummingNext.
+     */
+    private static long finishStatistics(int cols, float[] x, int xb, float eps, float shift, float sum, float q) {
+        float d = sum / cols;
         float mu = shift + d;
         double cd2 = (double) cols * d * d;
         double m2 = q - cd2;
@@ -242,13 +290,91 @@ public final class LayerNorm {
         return FloatPair.of(mu, (float) (1.0 / Math.sqrt(var + eps)));
     }
 
-    /** y = gamma·xhat + beta, xhat = (x − mu)·is, for one row. */
-    private static void normalizeRow(int cols, float[] x, int xb, float mu, float is, float[] gamma, int gOff,
-            float[] beta, int bOff, float[] y, int yb) {
+    /**
+     * normalizeRow over columns [0, bound) (bound = cols rounded down to four vectors) of the row at xb into y at yb,
+     * if normalize, while summing the statistics of the row at nb (the next one) over all its columns; returns that
+     * row's mean and invStd, bitwise rowStatistics' (the same shift, and the same accumulators in the same order:
+     * pairs of vectors up to bound, then masked single vectors). The caller normalises columns [bound, cols) with
+     * normalizeRow. Four
+     * vectors per step, so that C2 neither unrolls nor peels the loop (see normalizeRowFromMemory). The next row comes
+     * from L3 or memory while this one, read by the previous call, comes from L1: x is read once from beyond L2 where
+     * rowStatistics and a normalise loop read it twice (see FROM_MEMORY_ELEMENTS). y may be x: the next row is not
+     * written here, and each vector is loaded before it is stored.
+     * <p>
+     * This row's last columns go to the caller: with their masked loop in here too the method (943 bytes of bytecode)
+     * ran C1 out of virtual registers ("out of virtual registers in linear scan" at tier 3) and stayed in tier-2 code,
+     * which allocates. The lane sums at the end are Reductions.laneSum's tree written out: a call there is past C2's
+     * inlining node budget, and its vector argument was boxed (KernelAllocationMain, layerNorm 57 600 B).
+     */
+    private static long normalizeRowSummingNext(int cols, int bound, float[] x, int xb, int nb, boolean normalize,
+            float mu, float is, float[] gamma, int gOff, float[] beta, int bOff, float[] y, int yb, float eps) {
+        int head = Math.min(cols, L);
+        float shift = Reductions.laneSum(FloatVector.fromArray(S, x, nb, S.indexInRange(0, head))) / head;
+        FloatVector vs = FloatVector.broadcast(S, shift);
         FloatVector vmu = FloatVector.broadcast(S, mu);
         FloatVector vis = FloatVector.broadcast(S, is);
-        int bound = S.loopBound(cols);
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector q0 = FloatVector.zero(S);
+        FloatVector q1 = FloatVector.zero(S);
         int c = 0;
+        for (; c < bound; c += 4 * L) {
+            FloatVector d0 = FloatVector.fromArray(S, x, nb + c).sub(vs);
+            FloatVector d1 = FloatVector.fromArray(S, x, nb + c + L).sub(vs);
+            FloatVector d2 = FloatVector.fromArray(S, x, nb + c + 2 * L).sub(vs);
+            FloatVector d3 = FloatVector.fromArray(S, x, nb + c + 3 * L).sub(vs);
+            s0 = s0.add(d0).add(d2);
+            s1 = s1.add(d1).add(d3);
+            q0 = d2.fma(d2, d0.fma(d0, q0));
+            q1 = d3.fma(d3, d1.fma(d1, q1));
+            if (!normalize) {
+                continue;
+            }
+            FloatVector h0 = FloatVector.fromArray(S, x, xb + c).sub(vmu).mul(vis);
+            FloatVector h1 = FloatVector.fromArray(S, x, xb + c + L).sub(vmu).mul(vis);
+            FloatVector h2 = FloatVector.fromArray(S, x, xb + c + 2 * L).sub(vmu).mul(vis);
+            FloatVector h3 = FloatVector.fromArray(S, x, xb + c + 3 * L).sub(vmu).mul(vis);
+            h0.fma(FloatVector.fromArray(S, gamma, gOff + c), FloatVector.fromArray(S, beta, bOff + c))
+                    .intoArray(y, yb + c);
+            h1.fma(FloatVector.fromArray(S, gamma, gOff + c + L), FloatVector.fromArray(S, beta, bOff + c + L))
+                    .intoArray(y, yb + c + L);
+            h2.fma(FloatVector.fromArray(S, gamma, gOff + c + 2 * L),
+                    FloatVector.fromArray(S, beta, bOff + c + 2 * L)).intoArray(y, yb + c + 2 * L);
+            h3.fma(FloatVector.fromArray(S, gamma, gOff + c + 3 * L),
+                    FloatVector.fromArray(S, beta, bOff + c + 3 * L)).intoArray(y, yb + c + 3 * L);
+        }
+        for (; c < cols; c += L) {
+            VectorMask<Float> m = S.indexInRange(c, cols);
+            FloatVector d0 = FloatVector.fromArray(S, x, nb + c, m).sub(vs, m);
+            s0 = s0.add(d0);
+            q0 = d0.fma(d0, q0);
+        }
+        FloatVector sv = s0.add(s1);
+        FloatVector qv = q0.add(q1);
+        if (L >= 16) {
+            sv = sv.add(sv.rearrange(Reductions.SWAP8));
+            qv = qv.add(qv.rearrange(Reductions.SWAP8));
+        }
+        if (L >= 8) {
+            sv = sv.add(sv.rearrange(Reductions.SWAP4));
+            qv = qv.add(qv.rearrange(Reductions.SWAP4));
+        }
+        if (L >= 4) {
+            sv = sv.add(sv.rearrange(Reductions.SWAP2));
+            qv = qv.add(qv.rearrange(Reductions.SWAP2));
+        }
+        sv = sv.add(sv.rearrange(Reductions.SWAP1));
+        qv = qv.add(qv.rearrange(Reductions.SWAP1));
+        return finishStatistics(cols, x, nb, eps, shift, sv.lane(0), qv.lane(0));
+    }
+
+    /** y = gamma·xhat + beta, xhat = (x − mu)·is, over columns [from, cols) of one row. */
+    private static void normalizeRow(int from, int cols, float[] x, int xb, float mu, float is, float[] gamma,
+            int gOff, float[] beta, int bOff, float[] y, int yb) {
+        FloatVector vmu = FloatVector.broadcast(S, mu);
+        FloatVector vis = FloatVector.broadcast(S, is);
+        int bound = from + S.loopBound(cols - from);
+        int c = from;
         for (; c < bound; c += L) {
             FloatVector h = FloatVector.fromArray(S, x, xb + c).sub(vmu).mul(vis);
             h.fma(FloatVector.fromArray(S, gamma, gOff + c), FloatVector.fromArray(S, beta, bOff + c))
