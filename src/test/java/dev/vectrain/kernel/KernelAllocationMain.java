@@ -186,6 +186,14 @@ final class KernelAllocationMain {
             float[] mInv = new float[mr];
             cases.put("layerNormFromMemory",
                     () -> LayerNorm.forward(mr, 1027, mx, 0, mg, 0, mg, 0, 1e-5f, mMean, mInv, my, 0));
+            // wide rows below FROM_MEMORY_ELEMENTS: forward's one loop and backward's rows, one thread, a tail
+            float[] wWork = new float[LayerNorm.workLength(1027)];
+            float[] wdg = new float[1027];
+            float[] wdb = new float[1027];
+            cases.put("layerNormWide", () -> {
+                LayerNorm.forward(24, 1027, mx, 0, mg, 0, mg, 0, 1e-5f, mMean, mInv, my, 0);
+                LayerNorm.backward(24, 1027, my, 0, mx, 0, mg, 0, mMean, mInv, wWork, wdg, 0, wdb, 0, my, 0);
+            });
             cases.put("layerNormNarrow", () -> {
                 LayerNorm.forward(size / 10, 10, bx, 0, gamma, 0, beta, 0, 1e-5f, rowMeanNarrow, rowInvNarrow, by, 0);
                 LayerNorm.backward(size / 10, 10, bdy, 0, bx, 0, gamma, 0, rowMeanNarrow, rowInvNarrow, lnWork, dg, 0, db, 0,
