@@ -138,13 +138,16 @@ public final class LayerNorm {
 
     /**
      * Forward of rows [r0, r1). fromMemory (see FROM_MEMORY_ELEMENTS), decided by the size of the whole batch so that
-     * every block of it runs the same code: each row's statistics, then normalizeRowFromMemory; else the first row's
-     * statistics, then each row normalised by normalizeRowSummingNext while it sums the next row's, the last by
-     * normalizeRow. Both forms give the same bits.
+     * every block of it runs the same code: each row's statistics, then normalizeRowFromMemory; else, for rows of
+     * whole four-vector steps, the first row's statistics, then each row normalised by normalizeRowSummingNext while
+     * it sums the next row's, the last by normalizeRow; other rows take their statistics and normalizeRow row by
+     * row. All forms give the same bits.
      */
     static void forwardRows(int r0, int r1, int cols, float[] x, int xOff, float[] gamma, int gOff, float[] beta,
             int bOff, float eps, float[] mean, float[] invStd, float[] y, int yOff, boolean fromMemory) {
-        if (fromMemory) {
+        if (fromMemory || cols % (4 * L) != 0) {
+            // one loop for rows of whole four-vector steps only: with its masked tails it ran 1024x1000 at 38-41 GB/s
+            // against 54 for this loop, and 256x10 23-28 % slower (probe, run-suite)
             for (int r = r0; r < r1; r++) {
                 int xb = xOff + r * cols;
                 long meanAndInvStd = rowStatistics(cols, x, xb, eps);
@@ -152,19 +155,22 @@ public final class LayerNorm {
                 float is = FloatPair.low(meanAndInvStd);
                 mean[r] = mu;
                 invStd[r] = is;
-                normalizeRowFromMemory(cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yOff + r * cols);
+                if (fromMemory) {
+                    normalizeRowFromMemory(cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yOff + r * cols);
+                } else {
+                    normalizeRow(cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yOff + r * cols);
+                }
             }
             return;
         }
         if (r0 >= r1) {
             return;
         }
-        int bound = cols & -(4 * L);
         // the first row's statistics by the same method, normalising nothing: rowStatistics, called once per call
         // here, stayed in C1's code, which allocates, for thousands of training steps (AllocationTest)
         int first = xOff + r0 * cols;
-        long meanAndInvStd = normalizeRowSummingNext(cols, bound, x, first, first, false, 0f, 0f, gamma, gOff, beta,
-                bOff, y, yOff + r0 * cols, eps);
+        long meanAndInvStd = normalizeRowSummingNext(cols, x, first, first, false, 0f, 0f, gamma, gOff, beta, bOff,
+                y, yOff + r0 * cols, eps);
         for (int r = r0; r < r1; r++) {
             int xb = xOff + r * cols;
             int yb = yOff + r * cols;
@@ -173,11 +179,10 @@ public final class LayerNorm {
             mean[r] = mu;
             invStd[r] = is;
             if (r + 1 < r1) {
-                meanAndInvStd = normalizeRowSummingNext(cols, bound, x, xb, xb + cols, true, mu, is, gamma, gOff, beta,
-                        bOff, y, yb, eps);
-                normalizeRow(bound, cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yb);
+                meanAndInvStd = normalizeRowSummingNext(cols, x, xb, xb + cols, true, mu, is, gamma, gOff, beta, bOff,
+                        y, yb, eps);
             } else {
-                normalizeRow(0, cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yb);
+                normalizeRow(cols, x, xb, mu, is, gamma, gOff, beta, bOff, y, yb);
             }
         }
     }
@@ -185,10 +190,11 @@ public final class LayerNorm {
     /**
      * Mean and invStd = 1/sqrt(biased variance + eps) of one row, in one pass over x: around a shift (the mean of
      * the row's first vector, a float lane sum), d = Σ(x − shift)/cols and Q = Σ(x − shift)² in two float-lane
-     * accumulators each (pairs of vectors while four fit, then single masked vectors into the first), then mean = shift + d and M2 = Q − cols·d² (in double). The shift is within about
-     * std/√16 of the mean, so cols·d² is a small part of Q; where it is more than Q/4 (a row whose first values
-     * sit far from the rest, so the subtraction could lose more than half a bit), or is NaN, the row goes through
-     * twoPassStatistics instead. Returns mean (high half) and invStd (low half), see FloatPair.
+     * accumulators each (pairs of vectors, then single masked vectors into the first), then mean =
+     * shift + d and M2 = Q − cols·d² (in double). The shift is within about std/√16 of the mean, so cols·d² is a
+     * small part of Q; where it is more than Q/4 (a row whose first values sit far from the rest, so the
+     * subtraction could lose more than half a bit), or is NaN, the row goes through twoPassStatistics instead.
+     * Returns mean (high half) and invStd (low half), see FloatPair.
      * <p>
      * One pass instead of two: a stand-alone probe of forward, one thread, best of 5 s, read 30.5 → 39.1 GB/s at
      * 4096x1024 and 46.8 → 62.3 at 1024x1024 (System.arraycopy: 89 and 109). Larger than C2 inlines into a hot
@@ -206,10 +212,8 @@ public final class LayerNorm {
         FloatVector s1 = FloatVector.zero(S);
         FloatVector q0 = FloatVector.zero(S);
         FloatVector q1 = FloatVector.zero(S);
-        // pairs while four vectors fit, then single vectors: the order normalizeRowSummingNext sums in
-        int bound = cols & -(4 * L);
         int c = 0;
-        for (; c + 2 * L <= bound; c += 2 * L) {
+        for (; c + 2 * L <= cols; c += 2 * L) {
             FloatVector d0 = FloatVector.fromArray(S, x, xb + c).sub(vs);
             FloatVector d1 = FloatVector.fromArray(S, x, xb + c + L).sub(vs);
             s0 = s0.add(d0);
@@ -291,23 +295,22 @@ public final class LayerNorm {
     }
 
     /**
-     * normalizeRow over columns [0, bound) (bound = cols rounded down to four vectors) of the row at xb into y at yb,
-     * if normalize, while summing the statistics of the row at nb (the next one) over all its columns; returns that
-     * row's mean and invStd, bitwise rowStatistics' (the same shift, and the same accumulators in the same order:
-     * pairs of vectors up to bound, then masked single vectors). The caller normalises columns [bound, cols) with
-     * normalizeRow. Four
+     * normalizeRow of the row at xb into y at yb, if normalize, while summing the statistics of the row at nb (the next
+     * one) in the same loop; cols is a multiple of four vectors. Returns that row's mean and invStd, bitwise
+     * rowStatistics' (the same shift, and the same two accumulators each in the same order, pairs of vectors). Four
      * vectors per step, so that C2 neither unrolls nor peels the loop (see normalizeRowFromMemory). The next row comes
      * from L3 or memory while this one, read by the previous call, comes from L1: x is read once from beyond L2 where
      * rowStatistics and a normalise loop read it twice (see FROM_MEMORY_ELEMENTS). y may be x: the next row is not
      * written here, and each vector is loaded before it is stored.
      * <p>
-     * This row's last columns go to the caller: with their masked loop in here too the method (943 bytes of bytecode)
-     * ran C1 out of virtual registers ("out of virtual registers in linear scan" at tier 3) and stayed in tier-2 code,
-     * which allocates. The lane sums at the end are Reductions.laneSum's tree written out: a call there is past C2's
-     * inlining node budget, and its vector argument was boxed (KernelAllocationMain, layerNorm 57 600 B).
+     * With masked tails in here for other widths the method (943 bytes of bytecode) ran C1 out of virtual registers
+     * ("out of virtual registers in linear scan" at tier 3) and stayed in tier-2 code, which allocates; with the tails
+     * outside it ran rows of 1000 floats slower than rowStatistics and normalizeRow (KERNEL-RESULTS, session 11). The
+     * lane sums at the end are Reductions.laneSum's tree written out: a call there is past C2's inlining node budget,
+     * and its vector argument was boxed (KernelAllocationMain, layerNorm 57 600 B).
      */
-    private static long normalizeRowSummingNext(int cols, int bound, float[] x, int xb, int nb, boolean normalize,
-            float mu, float is, float[] gamma, int gOff, float[] beta, int bOff, float[] y, int yb, float eps) {
+    private static long normalizeRowSummingNext(int cols, float[] x, int xb, int nb, boolean normalize, float mu,
+            float is, float[] gamma, int gOff, float[] beta, int bOff, float[] y, int yb, float eps) {
         int head = Math.min(cols, L);
         float shift = Reductions.laneSum(FloatVector.fromArray(S, x, nb, S.indexInRange(0, head))) / head;
         FloatVector vs = FloatVector.broadcast(S, shift);
@@ -317,8 +320,7 @@ public final class LayerNorm {
         FloatVector s1 = FloatVector.zero(S);
         FloatVector q0 = FloatVector.zero(S);
         FloatVector q1 = FloatVector.zero(S);
-        int c = 0;
-        for (; c < bound; c += 4 * L) {
+        for (int c = 0; c < cols; c += 4 * L) {
             FloatVector d0 = FloatVector.fromArray(S, x, nb + c).sub(vs);
             FloatVector d1 = FloatVector.fromArray(S, x, nb + c + L).sub(vs);
             FloatVector d2 = FloatVector.fromArray(S, x, nb + c + 2 * L).sub(vs);
@@ -343,12 +345,6 @@ public final class LayerNorm {
             h3.fma(FloatVector.fromArray(S, gamma, gOff + c + 3 * L),
                     FloatVector.fromArray(S, beta, bOff + c + 3 * L)).intoArray(y, yb + c + 3 * L);
         }
-        for (; c < cols; c += L) {
-            VectorMask<Float> m = S.indexInRange(c, cols);
-            FloatVector d0 = FloatVector.fromArray(S, x, nb + c, m).sub(vs, m);
-            s0 = s0.add(d0);
-            q0 = d0.fma(d0, q0);
-        }
         FloatVector sv = s0.add(s1);
         FloatVector qv = q0.add(q1);
         if (L >= 16) {
@@ -368,13 +364,13 @@ public final class LayerNorm {
         return finishStatistics(cols, x, nb, eps, shift, sv.lane(0), qv.lane(0));
     }
 
-    /** y = gamma·xhat + beta, xhat = (x − mu)·is, over columns [from, cols) of one row. */
-    private static void normalizeRow(int from, int cols, float[] x, int xb, float mu, float is, float[] gamma,
-            int gOff, float[] beta, int bOff, float[] y, int yb) {
+    /** y = gamma·xhat + beta, xhat = (x − mu)·is, for one row. */
+    private static void normalizeRow(int cols, float[] x, int xb, float mu, float is, float[] gamma, int gOff,
+            float[] beta, int bOff, float[] y, int yb) {
         FloatVector vmu = FloatVector.broadcast(S, mu);
         FloatVector vis = FloatVector.broadcast(S, is);
-        int bound = from + S.loopBound(cols - from);
-        int c = from;
+        int bound = S.loopBound(cols);
+        int c = 0;
         for (; c < bound; c += L) {
             FloatVector h = FloatVector.fromArray(S, x, xb + c).sub(vmu).mul(vis);
             h.fma(FloatVector.fromArray(S, gamma, gOff + c), FloatVector.fromArray(S, beta, bOff + c))

@@ -8,9 +8,9 @@
  * interpreting while another runs compiled code) would then round differently, and the same seed
  * would not reproduce the same weights. Every operation used here rounds the same way in every tier,
  * so results are bitwise reproducible; accuracy is within 2 ulp of the correctly rounded value.
- * exp, where a vector holds 16 floats or more, reduces by m·ln2/16 and takes 2^(m/16) from a 16-entry table
- * by one lane permute (an exact integer operation) and e^r from a degree-3 polynomial; with fewer lanes it
- * is a degree-6 minimax polynomial after reduction by n·ln2, with 2^n built in the exponent bits;
+ * exp, where a vector holds 16 floats or more, reduces by m·ln2/16 (m = 16k + j) and takes 2^(j/16) from a
+ * 16-entry table by one lane permute (an exact integer operation) and e^r from a degree-3 polynomial; with
+ * fewer lanes it is a degree-6 minimax polynomial after reduction by n·ln2, with 2^n built in the exponent bits;
  * tanh is −expm1(−2|x|)/(2 + expm1(−2|x|)) from the same reduction and polynomial, and comes as a whole array
  * kernel (see tanh for why); log1p follows Cephes (logf). Lane operations are the cost, the multiplies and
  * fmas above all (two pipes of four on Zen 4 and 5), so each function is written for few of them. It is not a
@@ -82,7 +82,16 @@ final class VMath {
         0x00000000, 0x3346cb6a, 0xb24e0611, 0x334b2482, 0x33092801, 0x331b85f2, 0xb3051aa8, 0xb2006c56,
         0x329302ae, 0xb302e5a2, 0x31b3d0e5, 0x31d1daf2, 0xb27ce182, 0xb1b4b0da, 0xb1d290be, 0x31b0a147};
     private static final IntVector TABLE = TABLE_EXP ? IntVector.fromArray(IS, lanes(TWO_POW_J16), 0) : null;
-    private static final IntVector TABLE_ERROR = TABLE_EXP ? IntVector.fromArray(IS, lanes(TWO_POW_J16_ERROR), 0) : null;
+    private static final IntVector TABLE_ERROR =
+            TABLE_EXP ? IntVector.fromArray(IS, lanes(TWO_POW_J16_ERROR), 0) : null;
+
+    /** ln2/16: a sixteenth of an octave, the unit of {@link #expOfProduct}'s exponent. */
+    static final float LN2_16 = 0.0433217f;
+    /** e^(s·ln2/16) − 1 ≈ s·(LN2_16 + D2·s + D3·s²): C2 and C3 of expByTable for s = r/(ln2/16), s in [−1/2, 1]. */
+    private static final float D2 = 0.00093845965f;
+    private static final float D3 = 1.3623518e-05f;
+    /** m below this (e^(m·ln2/16) < 2^-125.4, where 2^k·T[j] would leave the normal range) gives 0. */
+    private static final float M_LO = ROUND_BIAS_16 - 2006f;
 
     /** 1.5·2^23 + 127: as ROUND_BIAS, but shifting the bits gives 2^n itself (tanh's n is at most 0). */
     private static final float ROUND_BIAS_1 = 12582912f + 127f;
@@ -132,7 +141,7 @@ final class VMath {
     }
 
     /**
-     * e^x = 2^k · T[j] · e^r with m = round(16x/ln2) = 16k + j and |r| ≤ ln2/32: 16 lane operations, 7 of them
+     * e^x = 2^k · T[j] · e^r with m = round(16x/ln2) = 16k + j and |r| ≤ ln2/32: 17 lane operations, 7 of them
      * multiplies or fmas against 10 in expByPolynomial (those run on two of the four FP pipes, which bound
      * GELU, sigmoid and softmax's exp in cache: e.g. 6.4 → 5.3 cycles per 16 floats, GELU 10.9 → 9.4). T[j] comes
      * from one permute of a 16-entry table, its rounding from a second, added to the polynomial e^r − 1 in its
@@ -152,19 +161,11 @@ final class VMath {
         FloatVector q = r.fma(C3, C2);
         q = q.fma(r, FloatVector.broadcast(S, 1f));
         q = q.fma(r, j.selectFrom(TABLE_ERROR).reinterpretAsFloats());
-        // 2^k·T[j]: k = m >> 4 (t's bits are 0x4b400000 + m, a multiple of 16 above m's low bits) added into the exponent
-        FloatVector scale = j.selectFrom(TABLE).add(ti.lanewise(VectorOperators.ASHR, 4).lanewise(VectorOperators.LSHL, 23))
-                .reinterpretAsFloats();
+        // 2^k·T[j]: k = m >> 4 (t's bits are 0x4b400000 + m, 0x4b400000 a multiple of 16) added into the exponent
+        FloatVector scale = j.selectFrom(TABLE)
+                .add(ti.lanewise(VectorOperators.ASHR, 4).lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
         return scale.fma(q, scale).blend(0f, x.lt(EXP_LO));
     }
-
-    /** ln2/16: a sixteenth of an octave, the unit of {@link #expOfProduct}'s exponent. */
-    static final float LN2_16 = 0.0433217f;
-    /** e^(s·ln2/16) − 1 ≈ s·(LN2_16 + D2·s + D3·s²): C2 and C3 of expByTable for s = r/(ln2/16), s in [−1/2, 1]. */
-    private static final float D2 = 0.00093845965f;
-    private static final float D3 = 1.3623518e-05f;
-    /** m below this (e^(m·ln2/16) < 2^-125.4, where 2^k·T[j] would leave the normal range) gives 0. */
-    private static final float M_LO = ROUND_BIAS_16 - 2006f;
 
     /**
      * e^(a·b·ln2/16) per lane: an exponent given as a product, in sixteenths of an octave (a caller that computes
@@ -186,8 +187,8 @@ final class VMath {
         FloatVector q = sx.fma(D3, D2);
         q = q.fma(sx, FloatVector.broadcast(S, LN2_16));
         q = q.fma(sx, j.selectFrom(TABLE_ERROR).reinterpretAsFloats());
-        FloatVector scale = j.selectFrom(TABLE).add(ti.lanewise(VectorOperators.ASHR, 4).lanewise(VectorOperators.LSHL, 23))
-                .reinterpretAsFloats();
+        FloatVector scale = j.selectFrom(TABLE)
+                .add(ti.lanewise(VectorOperators.ASHR, 4).lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats();
         return scale.fma(q, scale).blend(0f, t.lt(M_LO));
     }
 

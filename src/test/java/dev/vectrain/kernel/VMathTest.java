@@ -215,7 +215,8 @@ class VMathTest {
                 assertTrue(err.compareTo(y.subtract(new java.math.BigDecimal(neighbour)).abs()) < 0,
                         "2^(" + j + "/16) = " + y + " rounds to " + neighbour + ", table has " + t);
             }
-            float expected = y.subtract(new java.math.BigDecimal(t)).divide(new java.math.BigDecimal(t), mc).floatValue();
+            float expected = y.subtract(new java.math.BigDecimal(t))
+                    .divide(new java.math.BigDecimal(t), mc).floatValue();
             assertEquals(expected, VMath.twoPowJ16Error(j), "rounding of 2^(" + j + "/16)");
         }
     }
@@ -240,7 +241,8 @@ class VMathTest {
                 }
                 if (v >= VMath.EXP_LO && v <= VMath.EXP_HI && Math.exp(v) <= Float.MAX_VALUE) {
                     double e = Math.exp(v);
-                    worst = Math.max(worst, Math.abs(expByTable(v) - e) / Math.ulp(Math.max((float) e, Float.MIN_NORMAL)));
+                    worst = Math.max(worst,
+                            Math.abs(expByTable(v) - e) / Math.ulp(Math.max((float) e, Float.MIN_NORMAL)));
                 }
             }
         }
@@ -273,8 +275,8 @@ class VMathTest {
         for (int round = 0; round < 2; round++) { // cold, then hot
             for (int k = 0; k < (round == 0 ? 1 : 300); k++) {
                 for (int i = 0; i < n; i += Vec.LANES) {
-                    VMath.expOfProduct(FloatVector.fromArray(Vec.SPECIES, a, i), FloatVector.fromArray(Vec.SPECIES, b, i))
-                            .intoArray(y, i);
+                    VMath.expOfProduct(FloatVector.fromArray(Vec.SPECIES, a, i),
+                            FloatVector.fromArray(Vec.SPECIES, b, i)).intoArray(y, i);
                 }
             }
             for (int i = 0; i < n; i++) {
@@ -293,7 +295,7 @@ class VMathTest {
                 assertEquals(0f, y[i], "underflow at " + p);
             } else if (p >= -2005.5) {
                 double ulp = Math.ulp(Math.max((float) e, Float.MIN_NORMAL));
-                // without the table a·b and its ln2/16 are rounded before exp: up to two float roundings of the exponent
+                // without the table a·b and its ln2/16 are rounded before exp: two float roundings of the exponent
                 double bound = VMath.TABLE_EXP ? ulp : 2 * ulp + Math.abs(p) * (Math.log(2) / 16) * 0x1p-23 * e;
                 assertTrue(Math.abs(y[i] - e) <= bound,
                         "e^(" + p + "/16·ln2) = " + y[i] + ", exact " + e + ": " + Math.abs(y[i] - e) / ulp + " ulp");
