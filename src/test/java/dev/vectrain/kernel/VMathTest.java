@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
 import jdk.incubator.vector.FloatVector;
@@ -201,22 +204,22 @@ class VMathTest {
      */
     @Test
     void expTableHoldsTheCorrectlyRoundedPowersOfTwo() {
-        java.math.MathContext mc = new java.math.MathContext(40);
+        MathContext mc = new MathContext(40);
         for (int j = 0; j < 16; j++) {
-            java.math.BigDecimal target = java.math.BigDecimal.valueOf(1L << j);
-            java.math.BigDecimal y = new java.math.BigDecimal(Math.pow(2, j / 16.0));
+            BigDecimal target = BigDecimal.valueOf(1L << j);
+            BigDecimal y = new BigDecimal(Math.pow(2, j / 16.0));
             for (int it = 0; it < 6; it++) { // y ← y − (y^16 − 2^j) / (16·y^15)
                 y = y.subtract(y.pow(16, mc).subtract(target).divide(y.pow(15, mc).multiply(
-                        java.math.BigDecimal.valueOf(16)), mc), mc);
+                        BigDecimal.valueOf(16)), mc), mc);
             }
             float t = VMath.twoPowJ16(j);
-            java.math.BigDecimal err = y.subtract(new java.math.BigDecimal(t)).abs();
+            BigDecimal err = y.subtract(new BigDecimal(t)).abs();
             for (float neighbour : new float[] {Math.nextUp(t), Math.nextDown(t)}) {
-                assertTrue(err.compareTo(y.subtract(new java.math.BigDecimal(neighbour)).abs()) < 0,
+                assertTrue(err.compareTo(y.subtract(new BigDecimal(neighbour)).abs()) < 0,
                         "2^(" + j + "/16) = " + y + " rounds to " + neighbour + ", table has " + t);
             }
-            float expected = y.subtract(new java.math.BigDecimal(t))
-                    .divide(new java.math.BigDecimal(t), mc).floatValue();
+            float expected = y.subtract(new BigDecimal(t))
+                    .divide(new BigDecimal(t), mc).floatValue();
             assertEquals(expected, VMath.twoPowJ16Error(j), "rounding of 2^(" + j + "/16)");
         }
     }
@@ -257,7 +260,7 @@ class VMathTest {
      */
     @Test
     void expOfProductIsAccurateAndMatchesItsScalarReplica() {
-        java.util.Random random = new java.util.Random(42);
+        Random random = new Random(42);
         int n = 16 * 4096;
         float[] a = new float[n];
         float[] b = new float[n];
