@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectrain.io.Checkpoint;
+import dev.vectrain.train.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,9 +33,7 @@ class ResumeTest {
     void killedAndResumedRunEndsWithTheSameWeights() throws Exception {
         Path data = Cli.blobs(dir.resolve("blobs.csv"), 400, 10, 4, 3);
         Path killed = dir.resolve("killed");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                "dev.vectrain.cli.Main"));
+        List<String> cmd = new ArrayList<>(ChildJvm.command(List.of(), Main.class));
         cmd.addAll(trainArgs(data, killed));
         cmd.add("--epoch-delay-ms");
         cmd.add("1500");

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vectrain.train.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,10 +36,8 @@ class ColdJvmKernelAllocationTest {
     void everyWarmKernelAllocatesNothingInAFreshJvm(String tiers, @TempDir Path dir) throws Exception {
         // the VM's compilation log goes to stderr (a file) so that it cannot interleave with the child's result lines
         Path vmLog = dir.resolve("vm-output.txt");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Xmx512m", tiers, "-XX:+DisplayVMOutputToStderr",
-                "-XX:+PrintCompilation", "-cp", System.getProperty("java.class.path"),
-                KernelAllocationMain.class.getName()).redirectError(vmLog.toFile()).start();
+        Process p = new ProcessBuilder(ChildJvm.command(List.of("-Xmx512m", tiers, "-XX:+DisplayVMOutputToStderr",
+                "-XX:+PrintCompilation"), KernelAllocationMain.class)).redirectError(vmLog.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

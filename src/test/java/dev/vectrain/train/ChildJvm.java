@@ -1,6 +1,8 @@
 /*
- * ChildJvm: starts a main class in a fresh JVM (same classpath, vector module, the given flags, e.g. a small
- * -Xmx) and captures its output. A test helper shared by the train and cli tests.
+ * ChildJvm: starts a main class in a fresh JVM (same JDK, classpath and vector module, the parent's vector species
+ * when one was chosen with -Dvectrain.species, and the given flags, e.g. a small -Xmx) and captures its output. A
+ * test helper shared by the kernel, train and cli tests: a child that picked its own species would compute other
+ * bits than the parent it is compared with.
  */
 package dev.vectrain.train;
 
@@ -12,6 +14,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 public final class ChildJvm {
+    /** The system property that picks the kernels' vector species (see dev.vectrain.kernel.Vec). */
+    private static final String SPECIES_PROPERTY = "vectrain.species";
+
     private ChildJvm() {
     }
 
@@ -19,17 +24,26 @@ public final class ChildJvm {
     public record Result(int exitCode, String output) {
     }
 
-    public static Result run(List<String> jvmFlags, Class<?> main, String... args) throws IOException, InterruptedException {
+    /** The command line that runs main with args in a fresh JVM, as described above. */
+    public static List<String> command(List<String> jvmFlags, Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-modules");
         cmd.add("jdk.incubator.vector");
+        String species = System.getProperty(SPECIES_PROPERTY);
+        if (species != null) {
+            cmd.add("-D" + SPECIES_PROPERTY + "=" + species);
+        }
         cmd.addAll(jvmFlags);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main.getName());
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return cmd;
+    }
+
+    public static Result run(List<String> jvmFlags, Class<?> main, String... args) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command(jvmFlags, main, args)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(150, TimeUnit.SECONDS)) {
             p.destroyForcibly();
