@@ -553,6 +553,7 @@ class NormsTest {
      * LayerNorm's one-pass row statistics (shifted by the mean of the row's first vector) against the double twin,
      * on rows built to stress it: first values far from the rest (the shift is off, so those rows must take the
      * two-pass form), a mean 1e4 times the spread, a constant row, a tiny spread around 5, and plain random rows.
+     * Run at every species (the surefire executions species-256 and species-128): the lane count changes the sums.
      */
     @Test
     void layerNormStatisticsHoldForFarShiftsLargeMeansAndConstantRows() {
@@ -584,7 +585,10 @@ class NormsTest {
                 String at = "row " + r + " of " + rows + "x" + cols;
                 // a float mean is off by rounding of the values and of their spread
                 assertClose("ln mean " + at, mean2[r], mean[r], 1e-6 * (Math.abs(mean2[r]) + 1 / invStd2[r]), 0);
-                assertClose("ln invStd " + at, invStd2[r], invStd[r], 0, 4e-6);
+                // row 0 of the wide rows takes the two-pass statistics, whose squares are summed by blocks: float
+                // accuracy at any width and species (summed along the row, 16384 columns read 2.3e-6 with 16 lanes,
+                // 1.8e-5 with 4)
+                assertClose("ln invStd " + at, invStd2[r], invStd[r], 0, r == 0 ? 2e-7 : 4e-6);
             }
             assertClose("ln y " + rows + "x" + cols, y2, 0, y, 0, y.length, 2e-3, 2e-5);
         }
