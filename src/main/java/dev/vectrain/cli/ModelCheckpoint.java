@@ -9,6 +9,7 @@ package dev.vectrain.cli;
 import dev.vectrain.data.Standardizer;
 import dev.vectrain.io.Checkpoint;
 import dev.vectrain.io.CheckpointException;
+import dev.vectrain.kernel.Vec;
 import dev.vectrain.schedule.ReduceOnPlateau;
 import dev.vectrain.train.TrainerState;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ final class ModelCheckpoint {
     static final String CLASS_NAMES = "classes.names";
     static final String COMMAND = "command";
     static final String SETTINGS = "settings";                       // what must match for an exact resume
+    static final String VECTOR_BITS = "vector_bits";                 // the kernels' vector width (sums' lane order)
 
     private ModelCheckpoint() {
     }
@@ -81,6 +83,7 @@ final class ModelCheckpoint {
         }
         c.put(COMMAND, command);
         c.put(SETTINGS, settings);
+        c.putLong(VECTOR_BITS, Vec.SPECIES.vectorBitSize());
         return c;
     }
 

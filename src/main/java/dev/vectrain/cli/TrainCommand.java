@@ -9,6 +9,7 @@ package dev.vectrain.cli;
 import dev.vectrain.data.Standardizer;
 import dev.vectrain.io.Checkpoint;
 import dev.vectrain.io.CheckpointException;
+import dev.vectrain.kernel.Vec;
 import dev.vectrain.nn.Model;
 import dev.vectrain.nn.ModelSpec;
 import dev.vectrain.train.Evaluation;
@@ -130,6 +131,13 @@ final class TrainCommand implements Callable<Integer> {
             main.err.println("vectrain train: warning: the run in " + resume + " used other settings; the result will differ from an "
                     + "uninterrupted run. Checkpoint: [" + resumed.string(ModelCheckpoint.SETTINGS) + "], now: ["
                     + settings + "]");
+        }
+        int bits = Vec.SPECIES.vectorBitSize();
+        if (resumed != null && resumed.has(ModelCheckpoint.VECTOR_BITS) && resumed.getLong(ModelCheckpoint.VECTOR_BITS) != bits) {
+            main.err.println("vectrain train: warning: the run in " + resume + " computed with "
+                    + resumed.getLong(ModelCheckpoint.VECTOR_BITS) + "-bit vectors and this JVM uses " + bits
+                    + "-bit ones (another CPU, or -Dvectrain.species); sums then add in another order, and the result "
+                    + "will differ in the last bits from an uninterrupted run");
         }
         boolean created = Workbench.create(dir);
         Workbench.removeStaleTemps(dir);

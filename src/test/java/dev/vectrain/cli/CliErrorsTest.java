@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vectrain.data.IdxFiles;
 import dev.vectrain.data.IdxReader;
 import dev.vectrain.io.Checkpoint;
+import dev.vectrain.kernel.Vec;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,6 +171,22 @@ class CliErrorsTest {
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.err().contains("warning: the run in " + copy + " used other settings") && r.err().contains("seed 5"),
                 r.toString());
+    }
+
+    @Test
+    void resumingWithOtherVectorWidthWarns() throws Exception {
+        Path other = dir.resolve("other-width.ckpt");
+        int bits = Vec.SPECIES.vectorBitSize();
+        int otherBits = bits == 128 ? 256 : 128;
+        Checkpoint c = Checkpoint.read(ckpt);
+        assertEquals(bits, c.getLong(ModelCheckpoint.VECTOR_BITS));
+        c.putLong(ModelCheckpoint.VECTOR_BITS, otherBits).write(other);
+        Cli.Result r = Cli.run("train", "--data", csv.toString(), "--layers", "16", "--epochs", "3", "--threads", "1",
+                "--resume", other.toString(), "--out", dir.resolve("o").toString(), "--quiet");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("warning: the run in " + other + " computed with " + otherBits
+                + "-bit vectors and this JVM uses " + bits + "-bit ones"), r.toString());
+        assertFalse(r.err().contains("used other settings"), r.toString());
     }
 
     @Test
