@@ -1,12 +1,13 @@
 /*
- * ChildJvm: starts a main class in a fresh JVM (same JDK, classpath and vector module, the parent's vector species
- * when one was chosen with -Dvectrain.species, and the given flags, e.g. a small -Xmx) and captures its output. A
- * test helper shared by the kernel, train and cli tests: a child that picked its own species would compute other
+ * ChildJvm: starts a main class in a fresh JVM (same JDK, classpath and vector module, the parent's flags that choose
+ * the vectors, such as -Dvectrain.species or -XX:UseAVX, and the given flags, e.g. a small -Xmx) and captures its
+ * output. A test helper shared by the kernel, train and cli tests: a child with other vectors would compute other
  * bits than the parent it is compared with.
  */
 package dev.vectrain.train;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +15,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 public final class ChildJvm {
-    /** The system property that picks the kernels' vector species (see dev.vectrain.kernel.Vec). */
-    private static final String SPECIES_PROPERTY = "vectrain.species";
+    /**
+     * The parent's flags that change the vectors the kernels compute with, forwarded to every child: the species
+     * (dev.vectrain.kernel.Vec) and HotSpot's instruction-set limits (e.g. -XX:UseAVX=2 for an AVX2 machine).
+     */
+    private static final List<String> VECTOR_FLAGS = List.of("-Dvectrain.", "-XX:UseAVX=", "-XX:MaxVectorSize=",
+            "-XX:-UseFMA", "-XX:+UseFMA");
 
     private ChildJvm() {
     }
@@ -30,9 +35,10 @@ public final class ChildJvm {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--add-modules");
         cmd.add("jdk.incubator.vector");
-        String species = System.getProperty(SPECIES_PROPERTY);
-        if (species != null) {
-            cmd.add("-D" + SPECIES_PROPERTY + "=" + species);
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (VECTOR_FLAGS.stream().anyMatch(arg::startsWith)) {
+                cmd.add(arg);
+            }
         }
         cmd.addAll(jvmFlags);
         cmd.add("-cp");
