@@ -81,13 +81,23 @@ public final class SoftmaxCrossEntropy {
         int blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
         if (!parallel(pool, rows, classes) || blocks < 2) {
             double loss = 0;
+            boolean fromMemory = fromMemory(rows, classes);
             for (int b = 0; b < blocks; b++) {
                 loss += blockLoss(b * ROW_BLOCK, Math.min(rows, (b + 1) * ROW_BLOCK), classes, logits, lOff,
-                        labels, labOff, probs, pOff);
+                        labels, labOff, probs, pOff, fromMemory);
             }
             return loss / rows;
         }
         return pool.resource(TASK).run(pool, false, rows, classes, logits, lOff, labels, labOff, probs, pOff) / rows;
+    }
+
+    /**
+     * Whether a (rows x classes) batch takes softmaxRowFromMemory: rows of whole vectors, and at least
+     * LayerNorm.FROM_MEMORY_ELEMENTS elements (logits and probs 16 MB, half of this machine's L3), where the batch
+     * streams from memory.
+     */
+    static boolean fromMemory(int rows, int classes) {
+        return classes % L == 0 && (long) rows * classes >= LayerNorm.FROM_MEMORY_ELEMENTS;
     }
 
     private static boolean parallel(WorkerPool pool, int rows, int classes) {
@@ -96,10 +106,12 @@ public final class SoftmaxCrossEntropy {
 
     /**
      * Softmax of rows [r0, r1); returns Σ of their log(sum) + max − z[label]. The row sums are multiplied into
-     * one double renormalised by exact powers of two, so the block takes a single Math.log.
+     * one double renormalised by exact powers of two, so the block takes a single Math.log. Rows go through
+     * softmaxRowFromMemory where fromMemory (see fromMemory(rows, classes), decided by the whole batch), else through
+     * softmaxRow: the same bits either way.
      */
-    private static double blockLoss(int r0, int r1, int classes, float[] logits, int lOff, int[] labels,
-            int labOff, float[] probs, int pOff) {
+    static double blockLoss(int r0, int r1, int classes, float[] logits, int lOff, int[] labels, int labOff,
+            float[] probs, int pOff, boolean fromMemory) {
         double shift = 0;
         double product = 1.0;
         long powersOfTwo = 0;
@@ -110,7 +122,9 @@ public final class SoftmaxCrossEntropy {
             float labelLogit = logits[lb + labels[labOff + r]];
             // the next row's maximum is taken in this row's exp loop; the last row's loop takes its own again
             int nb = r + 1 < r1 ? lb + classes : lb;
-            long nextMaxAndSum = softmaxRow(classes, logits, lb, max, nb, probs, pOff + r * classes);
+            long nextMaxAndSum = fromMemory
+                    ? softmaxRowFromMemory(classes, logits, lb, max, nb, probs, pOff + r * classes)
+                    : softmaxRow(classes, logits, lb, max, nb, probs, pOff + r * classes);
             float sum = FloatPair.low(nextMaxAndSum);
             shift += (double) max - labelLogit;
             // sum is in [1, classes]: product stays finite, and dividing it by 2^e is exact
@@ -217,6 +231,59 @@ public final class SoftmaxCrossEntropy {
         if (c < classes) {
             VectorMask<Float> m = S.indexInRange(c, classes);
             FloatVector.fromArray(S, probs, pb + c, m).mul(inv).intoArray(probs, pb + c, m);
+        }
+        return FloatPair.of(mx.reduceLanes(VectorOperators.MAX), sum);
+    }
+
+    /**
+     * softmaxRow for batches from memory (fromMemory): rows of whole vectors (classes a multiple of L), the same
+     * operations in the same order, so the same bits, but an exp loop whose exit test, c + L <= classes, C2 does not
+     * take for a counted loop. It then neither unrolls that loop by four nor peels its first step into a pre-loop (nor
+     * hoists its range checks): one vector per step, each row's first vector in the same code as the rest.
+     * softmaxRow's counted loop, so compiled, streams slower from memory, as layer norm's normalise loop did (see
+     * LayerNorm.normalizeRowFromMemory), and this one is slower in cache. JMH, one thread, jars alternated, two forks,
+     * two rounds, GB/s, with this form at every size: 16384x1024 26.3, 29.2 → 31.9, 32.6; 4096x1024 29.9, 31.2 →
+     * 33.8, 34.8; but 1024x1024 42.4, 42.7 → 39.9, 41.3 and 64x1024 46.6, 47.2 → 40.4, 41.0. As kept (fromMemory):
+     * 16384x1024 25.4, 25.9 → 32.2, 33.2, two threads 42.2, 49.4 → 57.7, 59.9; 4096x1024 30.1, 33.5 → 35.6, 36.4;
+     * 1024x1024 41.2, 42.4 → 41.7, 43.8 (KERNEL-RESULTS, session 12). With the partial last vector of other widths
+     * inside, the same loop form lost 6 % at 1024x1024 and 14 % at 64x1024 in a probe (a branch per vector, not
+     * unrolled), so those rows keep softmaxRow at every size.
+     */
+    private static long softmaxRowFromMemory(int classes, float[] logits, int lb, float max, int nb, float[] probs,
+            int pb) {
+        FloatVector vm = FloatVector.broadcast(S, max);
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int c;
+        for (c = 0; c + L <= classes; c += L) {
+            FloatVector zn = FloatVector.fromArray(S, logits, nb + c);
+            mx = mx.blend(zn, zn.compare(VectorOperators.GT, mx));
+            FloatVector e = VMath.exp(FloatVector.fromArray(S, logits, lb + c).sub(vm));
+            e.intoArray(probs, pb + c);
+            s0 = s0.add(e);
+        }
+        if (L >= 16) {
+            s0 = s0.add(s0.rearrange(Reductions.SWAP8));
+        }
+        if (L >= 8) {
+            s0 = s0.add(s0.rearrange(Reductions.SWAP4));
+        }
+        if (L >= 4) {
+            s0 = s0.add(s0.rearrange(Reductions.SWAP2));
+        }
+        s0 = s0.add(s0.rearrange(Reductions.SWAP1));
+        float sum = s0.lane(0);
+
+        FloatVector inv = FloatVector.broadcast(S, (float) (1.0 / sum));
+        int bound4 = classes & -(4 * L);
+        for (c = 0; c < bound4; c += 4 * L) {
+            FloatVector.fromArray(S, probs, pb + c).mul(inv).intoArray(probs, pb + c);
+            FloatVector.fromArray(S, probs, pb + c + L).mul(inv).intoArray(probs, pb + c + L);
+            FloatVector.fromArray(S, probs, pb + c + 2 * L).mul(inv).intoArray(probs, pb + c + 2 * L);
+            FloatVector.fromArray(S, probs, pb + c + 3 * L).mul(inv).intoArray(probs, pb + c + 3 * L);
+        }
+        for (; c < classes; c += L) {
+            FloatVector.fromArray(S, probs, pb + c).mul(inv).intoArray(probs, pb + c);
         }
         return FloatPair.of(mx.reduceLanes(VectorOperators.MAX), sum);
     }
@@ -373,9 +440,10 @@ public final class SoftmaxCrossEntropy {
             }
             int blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
             int b1 = Ranges.end(blocks, worker, workers);
+            boolean fromMemory = fromMemory(rows, classes);
             for (int b = Ranges.start(blocks, worker, workers); b < b1; b++) {
                 partials[b] = blockLoss(b * ROW_BLOCK, Math.min(rows, (b + 1) * ROW_BLOCK), classes, in, inOff,
-                        labels, labOff, out, outOff);
+                        labels, labOff, out, outOff, fromMemory);
             }
         }
     }

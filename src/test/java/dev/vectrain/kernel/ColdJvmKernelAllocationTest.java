@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ColdJvmKernelAllocationTest {
     private static final List<String> KERNELS = List.of("relu", "leakyRelu", "sigmoid", "tanh", "gelu",
-            "softmaxCrossEntropy10", "softmaxCrossEntropy1000", "mse", "bceWithLogits", "layerNorm", "layerNormNarrow",
+            "softmaxCrossEntropy10", "softmaxCrossEntropy1000", "softmaxCrossEntropyFromMemory", "mse", "bceWithLogits", "layerNorm", "layerNormNarrow",
             "layerNormPooled", "batchNormTrain", "batchNormNoPool", "batchNormInference", "batchNormPooled",
             "normsDrifted", "bias", "elementwise", "decode", "reductions", "gemmNN", "gemmNT", "gemmTN",
             "gemmNarrowNN", "gemmNarrowNT", "gemmNarrowTN");

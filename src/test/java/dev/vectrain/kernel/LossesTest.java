@@ -90,6 +90,60 @@ class LossesTest {
     }
 
     /**
+     * The two row forms of forward (softmaxRowFromMemory, taken for batches from memory with rows of whole vectors,
+     * and softmaxRow) give the same probabilities and block losses, bitwise, in place and out of place, with extreme
+     * and equal logits; and a batch past LayerNorm.FROM_MEMORY_ELEMENTS (which takes the first form) gives what
+     * the second form gives. Fails when an operation of one form differs (e.g. its max taken by lanewise MAX).
+     */
+    @Test
+    void softmaxForwardRowFormsAreBitwiseTheSame() {
+        SplittableRandom rnd = new SplittableRandom(29);
+        int lanes = Vec.LANES;
+        for (int classes : new int[] {lanes, 2 * lanes, 4 * lanes, 5 * lanes, 1024}) {
+            for (int rows : new int[] {1, 2, 70}) {
+                float[] logits = random(rnd, 3 + rows * classes, -30, 30);
+                logits[3] = 88f;
+                logits[4] = -1e30f;
+                logits[logits.length - 1] = logits[logits.length - 2];
+                int[] labels = new int[rows];
+                for (int r = 0; r < rows; r++) {
+                    labels[r] = rnd.nextInt(classes);
+                }
+                String at = rows + "x" + classes;
+                for (boolean inPlace : new boolean[] {false, true}) {
+                    float[] a = logits.clone();
+                    float[] b = logits.clone();
+                    float[] pa = inPlace ? a : new float[a.length];
+                    float[] pb = inPlace ? b : new float[b.length];
+                    for (int r0 = 0; r0 < rows; r0 += SoftmaxCrossEntropy.ROW_BLOCK) {
+                        int r1 = Math.min(rows, r0 + SoftmaxCrossEntropy.ROW_BLOCK);
+                        double la = SoftmaxCrossEntropy.blockLoss(r0, r1, classes, a, 3, labels, 0, pa, 3, true);
+                        double lb = SoftmaxCrossEntropy.blockLoss(r0, r1, classes, b, 3, labels, 0, pb, 3, false);
+                        assertEquals(lb, la, 0.0, "block loss from " + r0 + " of " + at + (inPlace ? " in place" : ""));
+                    }
+                    KernelTesting.assertBitwise("probs " + at + (inPlace ? " in place" : ""), pb, pa);
+                }
+            }
+        }
+        int classes = 1024;
+        int rows = LayerNorm.FROM_MEMORY_ELEMENTS / classes;
+        assertTrue(SoftmaxCrossEntropy.fromMemory(rows, classes));
+        assertTrue(!SoftmaxCrossEntropy.fromMemory(rows - 1, classes) && !SoftmaxCrossEntropy.fromMemory(rows, 1000));
+        float[] logits = random(rnd, rows * classes, -9, 9);
+        int[] labels = new int[rows];
+        float[] probs = new float[rows * classes];
+        float[] expected = new float[rows * classes];
+        double loss = SoftmaxCrossEntropy.forward(rows, classes, logits, 0, labels, 0, probs, 0);
+        double sum = 0;
+        for (int r0 = 0; r0 < rows; r0 += SoftmaxCrossEntropy.ROW_BLOCK) {
+            sum += SoftmaxCrossEntropy.blockLoss(r0, Math.min(rows, r0 + SoftmaxCrossEntropy.ROW_BLOCK), classes,
+                    logits, 0, labels, 0, expected, 0, false);
+        }
+        assertEquals(sum / rows, loss, 0.0, "loss past FROM_MEMORY_ELEMENTS");
+        KernelTesting.assertBitwise("probs past FROM_MEMORY_ELEMENTS", expected, probs);
+    }
+
+    /**
      * Backward goes as one loop over all rows when a row holds at least one vector, fixing each label entry as its
      * vector passes: labels at the first and last column of neighbouring rows (two in one vector), widths at, just
      * past and well past one vector, offsets that misalign rows, out of place and in place, bitwise the per-entry
