@@ -133,9 +133,11 @@ final class TrainCommand implements Callable<Integer> {
                     + settings + "]");
         }
         int bits = Vec.SPECIES.vectorBitSize();
-        if (resumed != null && resumed.has(ModelCheckpoint.VECTOR_BITS) && resumed.getLong(ModelCheckpoint.VECTOR_BITS) != bits) {
+        long savedBits = resumed != null && resumed.has(ModelCheckpoint.VECTOR_BITS)
+                ? resumed.getLong(ModelCheckpoint.VECTOR_BITS) : bits;
+        if (savedBits != bits) {
             main.err.println("vectrain train: warning: the run in " + resume + " computed with "
-                    + resumed.getLong(ModelCheckpoint.VECTOR_BITS) + "-bit vectors and this JVM uses " + bits
+                    + savedBits + "-bit vectors and this JVM uses " + bits
                     + "-bit ones (another CPU, or -Dvectrain.species); sums then add in another order, and the result "
                     + "will differ in the last bits from an uninterrupted run");
         }

@@ -248,6 +248,10 @@ public final class SoftmaxCrossEntropy {
      * 1024x1024 41.2, 42.4 → 41.7, 43.8 (KERNEL-RESULTS, session 12). With the partial last vector of other widths
      * inside, the same loop form lost 6 % at 1024x1024 and 14 % at 64x1024 in a probe (a branch per vector, not
      * unrolled), so those rows keep softmaxRow at every size.
+     * <p>
+     * The lane sum and the scaling loops repeat softmaxRow's rather than calling a shared helper: without them this
+     * method (467 bytes) would fall under FreqInlineSize and be inlined into blockLoss, which softmaxRow's comment
+     * measured slower, and a vector handed to a helper C2 leaves out of line is boxed.
      */
     private static long softmaxRowFromMemory(int classes, float[] logits, int lb, float max, int nb, float[] probs,
             int pb) {
