@@ -9,6 +9,7 @@ import static dev.vectrain.kernel.KernelTesting.assertClose;
 import static dev.vectrain.kernel.KernelTesting.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vectrain.reference.ReferenceLosses;
@@ -128,7 +129,8 @@ class LossesTest {
         int classes = 1024;
         int rows = LayerNorm.FROM_MEMORY_ELEMENTS / classes;
         assertTrue(SoftmaxCrossEntropy.fromMemory(rows, classes));
-        assertTrue(!SoftmaxCrossEntropy.fromMemory(rows - 1, classes) && !SoftmaxCrossEntropy.fromMemory(rows, 1000));
+        assertFalse(SoftmaxCrossEntropy.fromMemory(rows - 1, classes), "one row under FROM_MEMORY_ELEMENTS");
+        assertFalse(SoftmaxCrossEntropy.fromMemory(rows, 1000), "rows of 1000 classes, not whole vectors");
         float[] logits = random(rnd, rows * classes, -9, 9);
         int[] labels = new int[rows];
         float[] probs = new float[rows * classes];
